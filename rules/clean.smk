@@ -1,0 +1,21 @@
+rule clean:
+    """Validate the raw exports of an edition against the data contract; write typed tables."""
+    input:
+        raw=lambda wc: raw_inputs(int(wc.edition)),
+    output:
+        parquet=expand(
+            "data/processed/{{edition}}/{table}.parquet",
+            table=["projecten", "vragenlijst_t0", "vragenlijst_t1", "maatjes"],
+        ),
+        logs=expand(
+            "data/processed/{{edition}}/{table}.cleaning.json",
+            table=["projecten", "vragenlijst_t0", "vragenlijst_t1", "maatjes"],
+        ),
+    params:
+        edition=lambda wc: int(wc.edition),
+        cfg=lambda wc: edition_config(config, int(wc.edition)),
+        errors_csv=lambda wc: f"data/validation/{wc.edition}/validation-errors.csv",
+    log:
+        "logs/{edition}/clean.log",
+    script:
+        "../scripts/clean.py"

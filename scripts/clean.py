@@ -1,0 +1,25 @@
+"""Snakemake step: validate and clean the raw exports of one edition."""
+
+import sys
+from pathlib import Path
+
+from integratiescan import clean, contract
+from integratiescan.config import peildatum
+from integratiescan.steplog import step_logging
+
+snakemake = globals()["snakemake"]  # injected by Snakemake's script directive
+
+with step_logging(snakemake.log[0]) as log:
+    raw = dict(zip(contract.TABLES, snakemake.input.raw, strict=True))
+    status, message = clean.run_step(
+        raw,
+        int(snakemake.params.edition),
+        peildatum(snakemake.params.cfg),
+        Path(snakemake.output.parquet[0]).parent,
+        snakemake.params.errors_csv,
+    )
+    if status:
+        log.error(message)
+        print(message, file=sys.stderr)
+        sys.exit(status)
+    log.info(message)

@@ -1,0 +1,43 @@
+"""Edition configuration: per-edition defaults under explicit settings.
+
+Precedence (highest first): ``--config`` on the command line, ``config/config.yaml``,
+``config/editions/<edition>.yaml``. An edition without a defaults file builds from
+``--config`` values alone (edition, peildatum, scope_rounds, synthetic).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REGULAR_EXCLUDED = ("L_OEKRAINE_2022",)
+
+
+def edition_defaults(edition: int, root: str | Path = ".") -> dict[str, Any]:
+    """The defaults file of an edition, or an empty dict when there is none."""
+    path = Path(root) / "config" / "editions" / f"{edition}.yaml"
+    if not path.exists():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def with_edition_defaults(config: dict[str, Any], root: str | Path = ".") -> dict[str, Any]:
+    """Fill keys missing from ``config`` with the edition's defaults (never overriding)."""
+    merged = dict(config)
+    for key, value in edition_defaults(int(config["edition"]), root).items():
+        merged.setdefault(key, value)
+    return merged
+
+
+def peildatum(config: dict[str, Any]) -> dt.date:
+    """The reference date as a date (YAML may already have parsed it)."""
+    value = config["peildatum"]
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def version(config: dict[str, Any]) -> str:
+    """Report version ``<edition>.<revision>``."""
+    return f"{int(config['edition'])}.{int(config.get('revision', 1))}"

@@ -1,0 +1,51 @@
+"""I/O edge of the indicator step: read cleaned tables, write the indicator outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import indicators
+from .atomic import atomic_path, write_text
+
+TABLES = ("projecten", "vragenlijst_t0", "vragenlijst_t1", "maatjes")
+
+
+def read_cleaned(paths: dict[str, str | Path]) -> dict[str, pd.DataFrame]:
+    """Read the cleaned Parquet tables (dates as Python dates, lists as lists)."""
+    out = {}
+    for name, path in paths.items():
+        frame = pd.read_parquet(path)
+        for col in ("startdatum", "einddatum"):
+            if col in frame.columns:
+                frame[col] = frame[col].map(lambda v: None if pd.isna(v) else v)
+        out[name] = frame
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
+    """Deterministic CSV: fixed columns, '.' decimals, LF, UTF-8."""
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+
+
+def run(
+    cleaned: dict[str, str | Path],
+    reference: str | Path,
+    cfg: dict[str, Any],
+    out: dict[str, str | Path],
+    previous: str | Path | None = None,
+) -> pd.DataFrame:
+    """Compute and write indicators.csv/.json, components.csv and the disclosure log."""
+    settings = indicators.Settings.from_config(cfg)
+    tables = read_cleaned(cleaned)
+    ref = pd.read_csv(reference, dtype={"volgorde": int})
+    prev = pd.read_csv(previous) if previous else None
+    table, assessment, log = indicators.build(tables, ref, settings, prev)
+    write_csv(table, out["csv"])
+    write_text(out["json"], indicators.json_document(table, assessment, settings))
+    write_csv(assessment, out["components"])
+    write_csv(log, out["disclosure"])
+    return table

@@ -1,0 +1,164 @@
+"""Reading raw exports as text, whatever dialect the export tool chose.
+
+Monitoring exports arrive as CSV written by different tools (UTF-8 with or without BOM,
+Windows-1252 from Dutch Excel, comma- or semicolon-delimited) or as ``.xlsx``. Every reader
+returns the same thing: all cells as strings (empty string for an empty cell), indexed by the
+line number in the source file (header = line 1), so validation errors can point at the line
+an analyst sees in an editor or spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+CSV_DELIMITERS = ",;"
+
+
+class ReadError(Exception):
+    """A raw file that cannot be read as a table at all (empty, header only, unreadable)."""
+
+    def __init__(self, path: Path, message: str):
+        super().__init__(f"{path.name}: {message}")
+        self.path = path
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A raw export read as text."""
+
+    path: Path
+    frame: pd.DataFrame  # string cells; index = line number in the file
+    sha256: str
+    encoding: str  # utf-8, utf-8-sig, cp1252 or xlsx
+    delimiter: str | None
+
+
+def sha256_file(path: str | Path) -> str:
+    """SHA-256 of a file's bytes (streamed: raw files may be large)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Decode UTF-8 (BOM stripped) or, failing that, Windows-1252 (Dutch Excel's default)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252"), "cp1252"
+
+
+def _sniff_delimiter(header: str) -> str:
+    """Pick the delimiter from the header line (csv.Sniffer restricted to , and ;)."""
+    try:
+        return csv.Sniffer().sniff(header, delimiters=CSV_DELIMITERS).delimiter
+    except csv.Error:
+        return ";" if header.count(";") > header.count(",") else ","
+
+
+def read_csv(path: str | Path) -> RawTable:
+    """Read a CSV export as text cells indexed by source line number."""
+    path = Path(path)
+    data = path.read_bytes()
+    text, encoding = _decode(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ReadError(path, "the file is empty (no header, no rows)")
+    header = text.split("\n", 1)[0]
+    delimiter = _sniff_delimiter(header)
+    frame = pd.read_csv(
+        io.StringIO(text),
+        sep=delimiter,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=False,
+        engine="c",
+        quoting=csv.QUOTE_MINIMAL,
+    )
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.index = _line_numbers(text, len(frame), delimiter)
+    frame.index.name = "regel"
+    if frame.empty:
+        raise ReadError(path, "the file has a header but no data rows")
+    return RawTable(path, frame, hashlib.sha256(data).hexdigest(), encoding, delimiter)
+
+
+def _line_numbers(text: str, nrows: int, delimiter: str) -> pd.Index:
+    """Source line of each data row; exact even when quoted cells contain newlines."""
+    newlines = text.count("\n") - (1 if text.endswith("\n") else 0)
+    if newlines == nrows:  # one physical line per row: the common, fast case
+        return pd.RangeIndex(2, nrows + 2)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    starts: list[int] = []
+    prev_end = 1
+    for i, _row in enumerate(reader):
+        if i > 0:
+            starts.append(prev_end + 1)
+        prev_end = reader.line_num
+    return pd.Index(starts[:nrows])
+
+
+def _cell_text(value: object) -> str:
+    """Render an Excel cell as the text the CSV export would have held."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip() if isinstance(value, str) else str(value)
+
+
+def read_xlsx(path: str | Path) -> RawTable:
+    """Read the first sheet of an .xlsx export as text cells indexed by spreadsheet row."""
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = wb.worksheets[0]
+        rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    if not rows or all(c == "" for c in rows[0]):
+        raise ReadError(path, "the first sheet is empty (no header, no rows)")
+    header = rows[0]
+    while header and header[-1] == "":
+        header = header[:-1]
+    width = len(header)
+    body = [(r + [""] * width)[:width] for r in rows[1:]]
+    # openpyxl reports trailing formatted-but-empty rows; they are not data.
+    while body and all(c == "" for c in body[-1]):
+        body.pop()
+    if not body:
+        raise ReadError(path, "the first sheet has a header but no data rows")
+    frame = pd.DataFrame(body, columns=[h.strip() for h in header], dtype=str)
+    frame.index = pd.RangeIndex(2, len(body) + 2, name="regel")
+    return RawTable(path, frame, sha256_file(path), "xlsx", None)
+
+
+def read_table(path: str | Path) -> RawTable:
+    """Read a raw export by extension (.csv or .xlsx)."""
+    path = Path(path)
+    if not path.exists():
+        raise ReadError(path, "file not found")
+    if path.suffix.lower() == ".xlsx":
+        return read_xlsx(path)
+    return read_csv(path)

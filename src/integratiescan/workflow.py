@@ -1,0 +1,49 @@
+"""Helpers the Snakefile uses to resolve per-edition inputs and settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import contract
+from .config import version, with_edition_defaults
+
+RAW_ROOT = Path("data/raw")
+EDITION_KEYS = ("edition", "peildatum", "scope_rounds")
+
+
+def edition_config(config: dict[str, Any], edition: int) -> dict[str, Any]:
+    """Settings for ``edition``: the run's config, with that edition's own dates and scope.
+
+    For the configured edition this is the run's config (command line wins). For another
+    edition (the previous one, for year-over-year values) the shared settings are kept and
+    the edition-specific keys come from its defaults file.
+    """
+    if int(config["edition"]) == edition:
+        return with_edition_defaults(config)
+    shared = {k: v for k, v in config.items() if k not in EDITION_KEYS}
+    return with_edition_defaults({**shared, "edition": edition})
+
+
+def raw_path(edition: int, table: str) -> Path:
+    """The raw export of a table: ``<table>.csv`` or else ``<table>.xlsx``."""
+    csv = RAW_ROOT / str(edition) / f"{table}.csv"
+    xlsx = csv.with_suffix(".xlsx")
+    return xlsx if (not csv.exists() and xlsx.exists()) else csv
+
+
+def raw_inputs(edition: int) -> list[str]:
+    """Raw files of an edition, in contract table order."""
+    return [str(raw_path(edition, t)) for t in contract.TABLES]
+
+
+def has_edition(config: dict[str, Any], edition: int) -> bool:
+    """True when an edition's raw data and its dates/scope are available."""
+    cfg = edition_config(config, edition)
+    present = all(Path(p).exists() for p in raw_inputs(edition))
+    return present and "peildatum" in cfg and "scope_rounds" in cfg
+
+
+def report_stem(config: dict[str, Any]) -> str:
+    """File stem of the report: ``integratiescan-<edition>-v<version>``."""
+    return f"integratiescan-{int(config['edition'])}-v{version(config)}"
