@@ -3,7 +3,19 @@
 The DAG only; rules live in rules/*.smk and call thin scripts in scripts/.
 """
 
-from integratiescan.workflow import edition_config, has_edition, raw_inputs, report_stem
+from snakemake.utils import validate
+
+from integratiescan.buildinfo import git_commit, git_dirty
+from integratiescan.config import version
+from integratiescan.workflow import (
+    CLEANED_TABLES,
+    CODE_PATHS,
+    FIGURE_IDS,
+    edition_config,
+    has_edition,
+    raw_inputs,
+    resolve_engine,
+)
 
 
 configfile: "config/config.yaml"
@@ -16,17 +28,24 @@ validate(config, "config/schema.yaml")
 
 
 EDITION = int(config["edition"])
+VERSION = version(config)
 
 
 wildcard_constraints:
     edition=r"\d{4}",
+    version=r"\d{4}\.\d+",
 
 
 include: "rules/clean.smk"
 include: "rules/indicators.smk"
+include: "rules/figures.smk"
+include: "rules/report.smk"
 
 
 rule all:
+    """Build the configured edition: report (HTML, PDF) and its provenance record."""
     input:
-        expand("results/{edition}/indicators.csv", edition=EDITION),
+        f"reports/{EDITION}/integratiescan-{EDITION}-v{VERSION}.html",
+        f"reports/{EDITION}/integratiescan-{EDITION}-v{VERSION}.pdf",
+        f"reports/{EDITION}/v{VERSION}/ro-crate-metadata.json",
     default_target: True

@@ -174,7 +174,7 @@ PROJECTEN = TableSpec(
         ColumnSpec(
             "routes",
             "list",
-            f"`|`-separated subset of {_codes(ROUTES)}; "
+            f"pipe-separated (\\|) subset of {_codes(ROUTES)}; "
             "non-empty if and only if integratie_nieuwkomers = ja",
             required=False,
             codes=ROUTES,
@@ -182,7 +182,7 @@ PROJECTEN = TableSpec(
         ColumnSpec(
             "componenten",
             "list",
-            "`|`-separated subset of the 13 components; may be empty",
+            "pipe-separated (\\|) subset of the 13 components; may be empty",
             required=False,
             codes=COMPONENTS,
         ),

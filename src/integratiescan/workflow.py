@@ -47,3 +47,25 @@ def has_edition(config: dict[str, Any], edition: int) -> bool:
 def report_stem(config: dict[str, Any]) -> str:
     """File stem of the report: ``integratiescan-<edition>-v<version>``."""
     return f"integratiescan-{int(config['edition'])}-v{version(config)}"
+
+
+FIGURE_IDS = (
+    "fig-model",
+    "fig-mdt-model",
+    "fig-projecten",
+    "fig-ontmoetingen",
+    "fig-houding",
+    "fig-maatjes",
+    "fig-oekraine",
+)
+CLEANED_TABLES = ("projecten", "vragenlijst_t0", "vragenlijst_t1", "maatjes")
+CODE_PATHS = ("Snakefile", "rules", "scripts", "src", "report", "config", "data/reference")
+
+
+def resolve_engine(engine: str) -> str:
+    """``auto`` means Quarto when it is on PATH, else the embedded renderer."""
+    import shutil
+
+    if engine == "auto":
+        return "quarto" if shutil.which("quarto") else "embedded"
+    return engine

@@ -1,0 +1,19 @@
+rule figures:
+    """Draw the figure set (SVG, PNG, JSON sidecar) from the indicator table."""
+    input:
+        indicators="results/{edition}/indicators.csv",
+        components="results/{edition}/components.csv",
+        reference="data/reference/components.csv",
+    output:
+        svg=report(
+            expand("figures/{{edition}}/{fig}.svg", fig=FIGURE_IDS),
+            caption="../report/captions/figure.rst",
+            category="Figuren",
+            subcategory="{edition}",
+        ),
+        png=expand("figures/{{edition}}/{fig}.png", fig=FIGURE_IDS),
+        meta=expand("figures/{{edition}}/{fig}.json", fig=FIGURE_IDS),
+    log:
+        "logs/{edition}/figures.log",
+    script:
+        "../scripts/make_figures.py"

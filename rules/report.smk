@@ -1,0 +1,65 @@
+rule build_metadata:
+    """Record the version, code commit, data fingerprint and build date of an edition."""
+    input:
+        raw=lambda wc: raw_inputs(int(wc.edition)),
+    output:
+        "results/{edition}/build-metadata.json",
+    params:
+        cfg=lambda wc: edition_config(config, int(wc.edition)),
+        commit=git_commit(),
+        dirty=git_dirty(paths=CODE_PATHS),
+        engine=resolve_engine(config.get("engine", "auto")),
+    log:
+        "logs/{edition}/build_metadata.log",
+    script:
+        "../scripts/build_metadata.py"
+
+
+rule report:
+    """Render the scan (HTML and PDF) from the Quarto source with the edition's numbers."""
+    input:
+        qmd="report/integratiescan.qmd",
+        project="report/_quarto.yml",
+        bib="report/references.bib",
+        indicators="results/{edition}/indicators.csv",
+        indicators_json="results/{edition}/indicators.json",
+        components="results/{edition}/components.csv",
+        disclosure="results/{edition}/disclosure-log.csv",
+        metadata="results/{edition}/build-metadata.json",
+        cleaning=expand(
+            "data/processed/{{edition}}/{table}.cleaning.json", table=CLEANED_TABLES
+        ),
+        figures=expand("figures/{{edition}}/{fig}.svg", fig=FIGURE_IDS),
+        sidecars=expand("figures/{{edition}}/{fig}.json", fig=FIGURE_IDS),
+    output:
+        html=report(
+            "reports/{edition}/integratiescan-{edition}-v{version}.html",
+            caption="../report/captions/report.rst",
+            category="Rapport",
+        ),
+        pdf="reports/{edition}/integratiescan-{edition}-v{version}.pdf",
+    params:
+        cfg=lambda wc: edition_config(config, int(wc.edition)),
+        engine=resolve_engine(config.get("engine", "auto")),
+    log:
+        "logs/{edition}/report-v{version}.log",
+    script:
+        "../scripts/render_report.py"
+
+
+rule provenance:
+    """Write the provenance record (Workflow Run RO-Crate) of an edition build."""
+    input:
+        rules.report.input,
+        html="reports/{edition}/integratiescan-{edition}-v{version}.html",
+        pdf="reports/{edition}/integratiescan-{edition}-v{version}.pdf",
+        png=expand("figures/{{edition}}/{fig}.png", fig=FIGURE_IDS),
+        parquet=expand("data/processed/{{edition}}/{table}.parquet", table=CLEANED_TABLES),
+    output:
+        "reports/{edition}/v{version}/ro-crate-metadata.json",
+    params:
+        cfg=lambda wc: edition_config(config, int(wc.edition)),
+    log:
+        "logs/{edition}/provenance-v{version}.log",
+    script:
+        "../scripts/provenance.py"

@@ -1,0 +1,22 @@
+"""Snakemake step: render the integration scan of one edition to HTML and PDF."""
+
+import json
+
+from integratiescan import report_step
+from integratiescan.steplog import step_logging
+
+snakemake = globals()["snakemake"]  # injected by Snakemake's script directive
+
+with step_logging(snakemake.log[0]) as log:
+    info = report_step.run(
+        snakemake.input.qmd,
+        snakemake.params.cfg,
+        snakemake.input.metadata,
+        snakemake.output.html,
+        snakemake.output.pdf,
+        snakemake.params.engine,
+    )
+    log.info("engine: %s", info["engine"])
+    log.info("timings: %s", json.dumps(info["timings"], sort_keys=True))
+    for warning in info["warnings"]:
+        log.warning("%s", warning)

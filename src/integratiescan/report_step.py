@@ -1,0 +1,67 @@
+"""The report step: turn the build metadata into render parameters and render the scan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+
+from .config import version
+
+SYNTHETIC_NOTICE = "SYNTHETISCHE DATA – deze cijfers zijn geen bevindingen over MDT"
+
+
+def render_metadata(cfg: dict[str, Any], build: dict[str, Any]) -> dict[str, Any]:
+    """Front-matter values the pipeline sets: version, date, notices, audit meta tags."""
+    built = dt.date.fromisoformat(build["build_date"])
+    commit = build["commit"] + ("-dirty" if build.get("commit_dirty") else "")
+    meta: dict[str, Any] = {
+        "version": f"{build['version']} · code {commit} · data {build['data_fingerprint']}",
+        "date": format_date(built, format="long", locale="nl_NL"),
+        "integratiescan": {
+            "version": build["version"],
+            "commit": commit,
+            "data-fingerprint": build["data_fingerprint"],
+            "edition": str(build["edition"]),
+        },
+    }
+    if cfg.get("synthetic"):
+        meta["running-header"] = SYNTHETIC_NOTICE
+        meta["running-footer"] = SYNTHETIC_NOTICE
+    return meta
+
+
+def render_params(cfg: dict[str, Any]) -> dict[str, Any]:
+    """Parameters injected into the document's parameters cell."""
+    return {
+        "edition": int(cfg["edition"]),
+        "revision": int(cfg.get("revision", 1)),
+        "synthetic": bool(cfg["synthetic"]),
+        "indicators_dir": "../results",
+        "figures_dir": "../figures",
+        "processed_dir": "../data/processed",
+    }
+
+
+def run(qmd: str | Path, cfg: dict[str, Any], metadata_json: str | Path, html: str | Path,
+        pdf: str | Path, engine: str) -> dict[str, Any]:
+    """Render HTML and PDF once (one kernel), named as the rule's outputs."""
+    from . import render
+
+    build = json.loads(Path(metadata_json).read_text(encoding="utf-8"))
+    assert build["version"] == version(cfg)
+    html, pdf = Path(html), Path(pdf)
+    assert html.parent == pdf.parent and html.stem == pdf.stem
+    result = render.render(
+        qmd,
+        to=("html", "pdf"),
+        params=render_params(cfg),
+        metadata=render_metadata(cfg, build),
+        output_dir=html.parent,
+        output_stem=html.stem,
+        engine=engine,
+    )
+    return {"engine": result.engine, "timings": result.timings, "warnings": result.warnings}
