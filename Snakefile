@@ -13,6 +13,7 @@ from integratiescan.workflow import (
     FIGURE_IDS,
     edition_config,
     has_edition,
+    previous_indicators,
     raw_inputs,
     resolve_engine,
 )
@@ -42,10 +43,10 @@ include: "rules/figures.smk"
 include: "rules/report.smk"
 
 
+# Build the configured edition: report (HTML, PDF) and its provenance record.
 rule all:
-    """Build the configured edition: report (HTML, PDF) and its provenance record."""
+    default_target: True
     input:
         f"reports/{EDITION}/integratiescan-{EDITION}-v{VERSION}.html",
         f"reports/{EDITION}/integratiescan-{EDITION}-v{VERSION}.pdf",
         f"reports/{EDITION}/v{VERSION}/ro-crate-metadata.json",
-    default_target: True

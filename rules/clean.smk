@@ -11,11 +11,13 @@ rule clean:
             "data/processed/{{edition}}/{table}.cleaning.json",
             table=["projecten", "vragenlijst_t0", "vragenlijst_t1", "maatjes"],
         ),
+    log:
+        "logs/{edition}/clean.log",
+    conda:
+        "../envs/integratiescan.yaml"
     params:
         edition=lambda wc: int(wc.edition),
         cfg=lambda wc: edition_config(config, int(wc.edition)),
         errors_csv=lambda wc: f"data/validation/{wc.edition}/validation-errors.csv",
-    log:
-        "logs/{edition}/clean.log",
     script:
         "../scripts/clean.py"

@@ -15,5 +15,7 @@ rule figures:
         meta=expand("figures/{{edition}}/{fig}.json", fig=FIGURE_IDS),
     log:
         "logs/{edition}/figures.log",
+    conda:
+        "../envs/integratiescan.yaml"
     script:
         "../scripts/make_figures.py"

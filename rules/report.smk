@@ -4,13 +4,15 @@ rule build_metadata:
         raw=lambda wc: raw_inputs(int(wc.edition)),
     output:
         "results/{edition}/build-metadata.json",
+    log:
+        "logs/{edition}/build_metadata.log",
+    conda:
+        "../envs/integratiescan.yaml"
     params:
         cfg=lambda wc: edition_config(config, int(wc.edition)),
         commit=git_commit(),
         dirty=git_dirty(paths=CODE_PATHS),
         engine=resolve_engine(config.get("engine", "auto")),
-    log:
-        "logs/{edition}/build_metadata.log",
     script:
         "../scripts/build_metadata.py"
 
@@ -38,11 +40,13 @@ rule report:
             category="Rapport",
         ),
         pdf="reports/{edition}/integratiescan-{edition}-v{version}.pdf",
+    log:
+        "logs/{edition}/report-v{version}.log",
+    conda:
+        "../envs/integratiescan.yaml"
     params:
         cfg=lambda wc: edition_config(config, int(wc.edition)),
         engine=resolve_engine(config.get("engine", "auto")),
-    log:
-        "logs/{edition}/report-v{version}.log",
     script:
         "../scripts/render_report.py"
 
@@ -54,12 +58,16 @@ rule provenance:
         html="reports/{edition}/integratiescan-{edition}-v{version}.html",
         pdf="reports/{edition}/integratiescan-{edition}-v{version}.pdf",
         png=expand("figures/{{edition}}/{fig}.png", fig=FIGURE_IDS),
-        parquet=expand("data/processed/{{edition}}/{table}.parquet", table=CLEANED_TABLES),
+        parquet=expand(
+            "data/processed/{{edition}}/{table}.parquet", table=CLEANED_TABLES
+        ),
     output:
         "reports/{edition}/v{version}/ro-crate-metadata.json",
-    params:
-        cfg=lambda wc: edition_config(config, int(wc.edition)),
     log:
         "logs/{edition}/provenance-v{version}.log",
+    conda:
+        "../envs/integratiescan.yaml"
+    params:
+        cfg=lambda wc: edition_config(config, int(wc.edition)),
     script:
         "../scripts/provenance.py"

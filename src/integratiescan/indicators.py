@@ -777,8 +777,14 @@ def _round(x: Any, digits: int = 10) -> Any:
 def _tidy(table: pd.DataFrame) -> pd.DataFrame:
     """Fixed column order and dtypes, rounded floats: byte-stable CSV and JSON."""
     out = table.reindex(columns=COLUMNS).copy()
-    for col in ("value", "ci_low", "ci_high", "p_value", "previous_value"):
+    for col in ("value", "ci_low", "ci_high", "previous_value"):
         out[col] = out[col].map(_round).astype("Float64")
+    # p-values span many orders of magnitude: keep significant digits, not decimals.
+    out["p_value"] = (
+        out["p_value"]
+        .map(lambda p: None if p is None or pd.isna(p) else float(f"{float(p):.6g}"))
+        .astype("Float64")
+    )
     for col in ("cohort", "numerator", "denominator", "n", "n_missing"):
         out[col] = pd.to_numeric(out[col]).astype("Int64")
     out["suppressed"] = out["suppressed"].astype(bool)

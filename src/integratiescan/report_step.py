@@ -46,8 +46,14 @@ def render_params(cfg: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def run(qmd: str | Path, cfg: dict[str, Any], metadata_json: str | Path, html: str | Path,
-        pdf: str | Path, engine: str) -> dict[str, Any]:
+def run(
+    qmd: str | Path,
+    cfg: dict[str, Any],
+    metadata_json: str | Path,
+    html: str | Path,
+    pdf: str | Path,
+    engine: str,
+) -> dict[str, Any]:
     """Render HTML and PDF once (one kernel), named as the rule's outputs."""
     from . import render
 

@@ -69,3 +69,11 @@ def resolve_engine(engine: str) -> str:
     if engine == "auto":
         return "quarto" if shutil.which("quarto") else "embedded"
     return engine
+
+
+def previous_indicators(config: dict[str, Any], edition: int) -> dict[str, str]:
+    """The previous edition's indicator table as an input, when that edition can be built."""
+    prev = edition - 1
+    if has_edition(config, prev):
+        return {"previous": f"results/{prev}/indicators.csv"}
+    return {}

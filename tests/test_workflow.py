@@ -1,0 +1,126 @@
+"""The Snakemake workflow on the shipped data, run in a temporary copy of the project."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+PROJECT_PARTS = ("Snakefile", "rules", "config", "scripts", "data/raw", "data/reference", "report")
+
+
+def copy_project(dest: Path) -> Path:
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if not src.exists():
+            continue
+        if src.is_dir():
+            shutil.copytree(
+                src, dest / part, ignore=shutil.ignore_patterns("*_files", "*.html", "*.pdf")
+            )
+        else:
+            (dest / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", "--directory", str(workdir), *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+def test_cleaning_rule_counts_every_row(tmp_path: Path) -> None:
+    work = copy_project(tmp_path)
+    proc = snakemake(
+        work,
+        *[
+            f"data/processed/2023/{t}.cleaning.json"
+            for t in ("projecten", "vragenlijst_t0", "vragenlijst_t1", "maatjes")
+        ],
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for log_path in sorted((work / "data/processed/2023").glob("*.cleaning.json")):
+        log = json.loads(log_path.read_text())
+        assert log["rows_read"] == log["rows_kept"] + sum(log["rows_set_aside"].values())
+        assert log["rows_read"] > 0
+    assert (work / "logs/2023/clean.log").read_text().strip()
+
+
+@pytest.mark.slow
+def test_broken_export_fails_the_rule_and_writes_nothing(tmp_path: Path) -> None:
+    work = copy_project(tmp_path)
+    path = work / "data/raw/2023/projecten.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[13] = (
+        lines[13]
+        .replace(",R4B,", ",4b,", 1)
+        .replace(",R4C,", ",4b,", 1)
+        .replace(",R5A,", ",4b,", 1)
+    )
+    path.write_text("".join(lines), encoding="utf-8")
+    proc = snakemake(work, "results/2023/indicators.csv")
+    assert proc.returncode != 0
+    assert "projecten.csv, line 14, column 'ronde': value '4b'" in proc.stderr
+    assert not list((work / "data").glob("processed/2023/*"))
+    assert (work / "data/validation/2023/validation-errors.csv").exists()
+
+
+def test_lint_has_no_findings() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--lint"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Lints for" not in proc.stdout + proc.stderr
+
+
+def test_dry_run_for_another_edition_from_config_alone(tmp_path: Path) -> None:
+    work = copy_project(tmp_path)
+    shutil.copytree(work / "data/raw/2024", work / "data/raw/2031")
+    proc = snakemake(
+        work,
+        "-n",
+        "--config",
+        "edition=2031",
+        "peildatum=2031-07-18",
+        "scope_rounds=[R5A,R2023]",
+        "synthetic=true",
+        "results/2031/indicators.csv",
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+def test_snakefile_is_formatted() -> None:
+    proc = subprocess.run(
+        ["snakefmt", "--check", "Snakefile", "rules"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_python_code_is_ruff_clean() -> None:
+    proc = subprocess.run(
+        ["ruff", "check", "src", "scripts", "tests", "benchmarks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout
