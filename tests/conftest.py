@@ -4,3 +4,37 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def real_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Indicator and component tables of the shipped 2023 and 2024 data, built in-process.
+
+    Laid out as the workflow's results/<edition>/ folder, so tests that need the real
+    tables do not depend on a previous `snakemake` run.
+    """
+    import pandas as pd
+    import yaml
+
+    from integratiescan import clean, indicator_step, indicators
+    from integratiescan.config import with_edition_defaults
+
+    root = Path(__file__).parents[1]
+    base = tmp_path_factory.mktemp("results")
+    reference = pd.read_csv(root / "data" / "reference" / "components.csv")
+    cfg = yaml.safe_load((root / "config" / "config.yaml").read_text(encoding="utf-8"))
+    previous = None
+    for edition in (2023, 2024):
+        s = indicators.Settings.from_config(with_edition_defaults({**cfg, "edition": edition},
+                                                                  root))
+        raw = root / "data" / "raw" / str(edition)
+        tables = {t: r.frame for t, r in clean.clean_edition(
+            {t: raw / f"{t}.csv" for t in indicator_step.TABLES}, edition, s.peildatum).items()}
+        table, assessment, _ = indicators.build(tables, reference, s, previous)
+        out = base / str(edition)
+        indicator_step.write_csv(table, out / "indicators.csv")
+        indicator_step.write_csv(assessment, out / "components.csv")
+        previous = table
+    return base

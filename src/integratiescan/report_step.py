@@ -28,9 +28,10 @@ def render_metadata(cfg: dict[str, Any], build: dict[str, Any]) -> dict[str, Any
             "edition": str(build["edition"]),
         },
     }
-    if cfg.get("synthetic"):
-        meta["running-header"] = SYNTHETIC_NOTICE
-        meta["running-footer"] = SYNTHETIC_NOTICE
+    # The document's front matter carries the notice; real data must switch it off.
+    notice = SYNTHETIC_NOTICE if cfg.get("synthetic") else ""
+    meta["running-header"] = notice
+    meta["running-footer"] = notice
     return meta
 
 
@@ -55,8 +56,12 @@ def run(
     engine: str,
 ) -> dict[str, Any]:
     """Render HTML and PDF once (one kernel), named as the rule's outputs."""
+    import os
+
     from . import render
 
+    # An unknown indicator id in the document must fail the build, not print a placeholder.
+    os.environ["INTEGRATIESCAN_STRICT"] = "1"
     build = json.loads(Path(metadata_json).read_text(encoding="utf-8"))
     assert build["version"] == version(cfg)
     html, pdf = Path(html), Path(pdf)

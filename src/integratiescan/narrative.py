@@ -1,0 +1,929 @@
+"""Dutch conclusion, summary and follow-up questions generated from the indicator table.
+
+Input: the indicator table (``results/<edition>/indicators.csv``, columns as in
+``docs/architecture.md``), the component assessment (``components.csv``) and the thresholds
+of ``config/config.yaml`` section ``narrative:``. Output: a :class:`Verhaal` with three parts
+(summary bullets, conclusion paragraphs, follow-up questions), each also as Markdown.
+
+Conventions (checked by ``tests/test_narrative.py`` and the golden files):
+
+* Numbers: whole percents in running text (as the 2023 scan did), confidence-interval bounds
+  with one decimal (``95%-BI 3,4 tot 8,6``), counts with a thousands dot, all via
+  :mod:`integratiescan.nlformat`. Every number that comes from the table can be wrapped by a
+  ``link(indicator_id, text)`` callable (the report uses it for links to the appendix).
+* Change over time is only called a rise or fall when it is clear:
+
+  - two cohorts (independent groups): we take the two Wilson intervals from the table and
+    combine them with Newcombe's square-and-add rule (hybrid score, method 10) into an
+    interval for the difference ``p_new - p_old``: ``L = d - sqrt((p_new-l_new)^2 +
+    (u_old-p_old)^2)``, ``U = d + sqrt((u_new-p_new)^2 + (p_old-l_old)^2)``. A rise when
+    ``L > 0``, a fall when ``U < 0``; "gelijk gebleven" when both round to the same whole
+    percent; otherwise "niet duidelijk veranderd". No new data are used, only table cells.
+  - the paired T0 -> T1 change (unit ``pp``): its own interval in the table (Newcombe paired);
+    an interval containing zero is "geen duidelijke verandering".
+
+  Pre/post change without a comparison group is always called a *verandering*; the word
+  "effect" never appears in generated text.
+* Follow-up questions are triggered by rules with thresholds (defaults below, same keys as
+  ``config/config.yaml`` ``narrative:``):
+
+  ``integratie_min_pct`` (20)
+      ask whether the share of integration projects is enough when
+      ``proj-scope-integratie-pct`` is below it;
+  ``geenklik_max_pct`` (15)
+      ask about matching and training when ``mt-geenklik-pct`` is above it;
+  ``nieuwkomers_min_pct`` (10)
+      ask about reach when newcomers are less than this share of the T1 respondents of the
+      latest cohort (``vl-t1-n-<c>-nkja / vl-t1-n-<c>-alle``), or their count is suppressed;
+  ``respons_min_pct`` (60)
+      ask about measurement when ``vl-gepaard-pct-<c>-alle`` of the latest cohort is below it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from integratiescan import nlformat as nl
+
+__all__ = [
+    "DEFAULT_THRESHOLDS",
+    "Rij",
+    "Tabel",
+    "Verhaal",
+    "genereer",
+    "lees_componenten",
+    "lees_indicatoren",
+    "richting_aandelen",
+    "richting_verandering",
+]
+
+DEFAULT_THRESHOLDS: dict[str, float] = {
+    "geenklik_max_pct": 15,
+    "nieuwkomers_min_pct": 10,
+    "respons_min_pct": 60,
+    "integratie_min_pct": 20,
+}
+
+Link = Callable[[str, str], str]
+
+_NUMERIC = ("value", "numerator", "denominator", "n", "n_missing", "ci_low", "ci_high")
+_NUMERIC_EXTRA = ("p_value", "previous_value")
+
+# The encounter items of the youth questionnaire: (measure, object of "ontmoeten").
+_ONTMOETING = (
+    ("afkomst", "mensen van een andere afkomst"),
+    ("leeftijd", "mensen van een andere leeftijd"),
+    ("opleiding", "mensen met een ander opleidingsniveau"),
+)
+_STELLING = "‘ik ontmoet graag mensen met een andere achtergrond dan ikzelf’"
+_NIET_GEPUBLICEERD = "niet gepubliceerd"
+
+
+# --------------------------------------------------------------------------- table access
+
+
+def _to_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"true", "1", "ja", "yes"}
+
+
+def lees_indicatoren(source: str | Path | pd.DataFrame) -> pd.DataFrame:
+    """Read (or normalise) an indicator table: numeric columns as floats, ``suppressed`` bool."""
+    if isinstance(source, pd.DataFrame):
+        df = source.copy()
+    else:
+        df = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for col in _NUMERIC + _NUMERIC_EXTRA + ("cohort", "edition"):
+        if col in df.columns:
+            df[col] = pd.to_numeric(df[col].replace("", None), errors="coerce")
+    df["suppressed"] = df["suppressed"].map(_to_bool) if "suppressed" in df.columns else False
+    for col in ("indicator_id", "domain", "measure", "group", "unit", "method"):
+        if col in df.columns:
+            df[col] = df[col].fillna("").astype(str)
+    return df
+
+
+def lees_componenten(source: str | Path | pd.DataFrame) -> pd.DataFrame:
+    """Read (or normalise) the component assessment table."""
+    if isinstance(source, pd.DataFrame):
+        df = source.copy()
+    else:
+        df = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for col in ("n_projecten", "aandeel_pct"):
+        if col in df.columns:
+            df[col] = pd.to_numeric(df[col].replace("", None), errors="coerce")
+    df["kleur"] = df["kleur"].fillna("").astype(str).str.strip().str.lower()
+    return df
+
+
+def _num(value: object) -> float | None:
+    if nl.is_leeg(value):
+        return None
+    try:
+        result = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(result) else result
+
+
+@dataclass(frozen=True)
+class Rij:
+    """One indicator row, with missing cells as None."""
+
+    id: str
+    value: float | None
+    unit: str
+    numerator: float | None = None
+    denominator: float | None = None
+    n: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    suppressed: bool = False
+    previous_value: float | None = None
+    cohort: int | None = None
+
+    @property
+    def bruikbaar(self) -> bool:
+        """Published and with a value."""
+        return not self.suppressed and self.value is not None
+
+
+class Tabel:
+    """Lookup of indicator rows by id."""
+
+    def __init__(self, df: pd.DataFrame):
+        self.df = lees_indicatoren(df)
+        self._rows: dict[str, Rij] = {}
+        for rec in self.df.to_dict("records"):
+            cohort = _num(rec.get("cohort"))
+            self._rows[str(rec["indicator_id"])] = Rij(
+                id=str(rec["indicator_id"]),
+                value=_num(rec.get("value")),
+                unit=str(rec.get("unit", "")),
+                numerator=_num(rec.get("numerator")),
+                denominator=_num(rec.get("denominator")),
+                n=_num(rec.get("n")),
+                ci_low=_num(rec.get("ci_low")),
+                ci_high=_num(rec.get("ci_high")),
+                suppressed=bool(rec.get("suppressed", False)),
+                previous_value=_num(rec.get("previous_value")),
+                cohort=None if cohort is None else int(cohort),
+            )
+
+    def get(self, indicator_id: str) -> Rij | None:
+        return self._rows.get(indicator_id)
+
+    def __contains__(self, indicator_id: str) -> bool:
+        return indicator_id in self._rows
+
+    def ids(self) -> list[str]:
+        return list(self._rows)
+
+    def cohorten(self) -> list[int]:
+        """Cohorts in the questionnaire rows, oldest first."""
+        found = {r.cohort for r in self._rows.values() if r.cohort is not None}
+        return sorted(found)
+
+    def rondes(self) -> list[str]:
+        """Round codes from ``proj-ronde-<round>-n`` ids, in chronological order."""
+        found = []
+        for key in self._rows:
+            m = re.fullmatch(r"proj-ronde-(.+)-n", key)
+            if m:
+                found.append(m.group(1))
+        return sorted(found, key=_ronde_sleutel)
+
+
+def _ronde_sleutel(code: str) -> tuple[int, int, str]:
+    m = re.fullmatch(r"r?(\d+)([a-z]*)", code)
+    if not m:
+        return (2, 0, code)
+    number = int(m.group(1))
+    return (1 if number >= 1000 else 0, number, m.group(2))
+
+
+def ronde_label(code: str) -> str:
+    """``r4b`` -> ``4b``; ``r2023`` -> ``2023``."""
+    m = re.fullmatch(r"r(\d+[a-z]*)", code)
+    return m.group(1) if m else code
+
+
+# --------------------------------------------------------------------------- change rules
+
+
+def richting_aandelen(oud: Rij | None, nieuw: Rij | None) -> str:
+    """Classify the change between two independent shares (two cohorts or editions).
+
+    Returns ``gestegen``, ``gedaald``, ``gelijk`` (same whole percent), ``onduidelijk``
+    (difference interval contains zero) or ``onbekend`` (a value or interval is missing or
+    suppressed). See the module docstring for the interval rule.
+    """
+    if oud is None or nieuw is None or not oud.bruikbaar or not nieuw.bruikbaar:
+        return "onbekend"
+    if nl.rond(oud.value, 0) == nl.rond(nieuw.value, 0):
+        return "gelijk"
+    bounds = (oud.ci_low, oud.ci_high, nieuw.ci_low, nieuw.ci_high)
+    if any(b is None for b in bounds):
+        return "onbekend"
+    d = nieuw.value - oud.value
+    low = d - math.hypot(nieuw.value - nieuw.ci_low, oud.ci_high - oud.value)
+    high = d + math.hypot(nieuw.ci_high - nieuw.value, oud.value - oud.ci_low)
+    if low > 0:
+        return "gestegen"
+    if high < 0:
+        return "gedaald"
+    return "onduidelijk"
+
+
+def richting_verandering(rij: Rij | None) -> str:
+    """Classify a change row (unit pp) by its own interval: ``toename``, ``afname``,
+    ``onduidelijk`` or ``onbekend``."""
+    if rij is None or not rij.bruikbaar or rij.ci_low is None or rij.ci_high is None:
+        return "onbekend"
+    if rij.ci_low > 0:
+        return "toename"
+    if rij.ci_high < 0:
+        return "afname"
+    return "onduidelijk"
+
+
+# --------------------------------------------------------------------------- text building
+
+
+def _zin(text: str) -> str:
+    """Capitalise the first letter (after markup) of a sentence."""
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            return text[:i] + ch.upper() + text[i + 1 :]
+    return text
+
+
+def _klein(name: str) -> str:
+    """Component name for use inside a sentence: ``Taal`` -> ``taal``."""
+    return name[:1].lower() + name[1:] if name else name
+
+
+@dataclass
+class Verhaal:
+    """The generated text: summary bullets, conclusion paragraphs, follow-up questions."""
+
+    samenvatting: list[str] = field(default_factory=list)
+    conclusie: list[str] = field(default_factory=list)
+    vragen: list[str] = field(default_factory=list)
+
+    def samenvatting_md(self) -> str:
+        return "\n".join(f"- {item}" for item in self.samenvatting) + "\n"
+
+    def conclusie_md(self) -> str:
+        return "\n\n".join(self.conclusie) + "\n"
+
+    def vragen_md(self) -> str:
+        if not self.vragen:
+            return (
+                "De cijfers van deze editie geven geen aanleiding tot extra vragen "
+                "boven de vaste vragen hierboven.\n"
+            )
+        return "\n".join(f"- {item}" for item in self.vragen) + "\n"
+
+    def markdown(self) -> str:
+        """All three parts with headings (the format of the golden files)."""
+        return (
+            "## Samenvatting\n\n"
+            + self.samenvatting_md()
+            + "\n## Conclusie\n\n"
+            + self.conclusie_md()
+            + "\n## Vragen voor vervolg\n\n"
+            + self.vragen_md()
+        )
+
+
+class _Schrijver:
+    def __init__(
+        self,
+        tabel: Tabel,
+        componenten: pd.DataFrame | None,
+        drempels: Mapping[str, float],
+        peildatum: dt.date | str | None,
+        link: Link | None,
+    ):
+        self.t = tabel
+        self.comp = componenten
+        self.d = drempels
+        self.peildatum = peildatum
+        self.link = link
+        cohorts = tabel.cohorten()
+        self.cohorten = cohorts
+        self.laatste = cohorts[-1] if cohorts else None
+        self.vorige = cohorts[-2] if len(cohorts) > 1 else None
+
+    # ---- number helpers (linked when a link function is given)
+
+    def _l(self, rij: Rij, text: str) -> str:
+        return self.link(rij.id, text) if self.link else text
+
+    def pct(self, rij: Rij) -> str:
+        if not rij.bruikbaar:
+            return _NIET_GEPUBLICEERD
+        return self._l(rij, nl.pct(rij.value))
+
+    def aantal(self, rij: Rij, waarde: float | None = None) -> str:
+        value = rij.value if waarde is None else waarde
+        if rij.suppressed or value is None:
+            return _NIET_GEPUBLICEERD
+        return self._l(rij, nl.aantal(value))
+
+    def pp(self, rij: Rij) -> str:
+        return self._l(rij, nl.pp(rij.value))
+
+    def bi(self, rij: Rij) -> str:
+        return nl.bi(rij.ci_low, rij.ci_high)
+
+    def rij(self, indicator_id: str) -> Rij | None:
+        return self.t.get(indicator_id)
+
+    def bruikbaar(self, indicator_id: str) -> Rij | None:
+        r = self.t.get(indicator_id)
+        return r if r is not None and r.bruikbaar else None
+
+    # ---- pieces
+
+    def rondes_tekst(self) -> str:
+        labels = [ronde_label(r) for r in self.t.rondes()]
+        if not labels:
+            return "in de rondes van deze editie"
+        if len(labels) == 1:
+            return f"in ronde {labels[0]}"
+        return f"in de rondes {nl.opsomming(labels)}"
+
+    def projecten_zin(self) -> str | None:
+        x = self.bruikbaar("proj-scope-integratie-n")
+        y = self.bruikbaar("proj-scope-n")
+        if x is None or y is None:
+            return None
+        share = self.bruikbaar("proj-scope-integratie-pct")
+        verb = "richt" if nl.rond(x.value) == 1 else "richten"
+        extra = f" ({self.pct(share)})" if share else ""
+        text = (
+            f"{_zin(self.rondes_tekst())} {verb} {self.aantal(x)} van de "
+            f"{self.aantal(y)} {nl.meervoud(y.value, 'project', 'projecten', False)}{extra} "
+            "zich op de integratie van nieuwkomers."
+        )
+        if x.previous_value is not None and y.previous_value is not None:
+            prev_verb = "was" if nl.rond(x.previous_value) == 1 else "waren"
+            text += (
+                f" In de vorige editie {prev_verb} dat {nl.aantal(x.previous_value)} van de "
+                f"{nl.meervoud(y.previous_value, 'project', 'projecten')}."
+            )
+        a = self.bruikbaar("proj-actief-integratie-n")
+        b = self.bruikbaar("proj-actief-n")
+        if a is not None and b is not None:
+            share_a = self.bruikbaar("proj-actief-integratie-pct")
+            extra_a = f" ({self.pct(share_a)})" if share_a else ""
+            when = (
+                f"Op de peildatum, {nl.datum(self.peildatum)},"
+                if self.peildatum
+                else "Op de peildatum"
+            )
+            text += (
+                f" {when} gold dat voor {self.aantal(a)} van de "
+                f"{self.aantal(b)} actieve {nl.meervoud(b.value, 'project', 'projecten', False)}"
+                f"{extra_a}."
+            )
+        return text
+
+    def kleuren(self) -> dict[str, list[tuple[str, float | None]]]:
+        out: dict[str, list[tuple[str, float | None]]] = {"groen": [], "oranje": [], "rood": []}
+        if self.comp is None:
+            return out
+        df = self.comp
+        if "volgorde" in df.columns:
+            df = df.sort_values("volgorde")
+        for rec in df.to_dict("records"):
+            kleur = str(rec.get("kleur", "")).lower()
+            if kleur in out:
+                out[kleur].append((_klein(str(rec["naam_nl"])), _num(rec.get("aandeel_pct"))))
+        return out
+
+    def componenten_samenvatting(self) -> str | None:
+        k = self.kleuren()
+        if self.comp is None or not len(self.comp):
+            return None
+        total = len(self.comp)
+        if not k["groen"]:
+            return (
+                f"Bij geen van de {total} componenten van integratie is een bijdrage van MDT "
+                "het meest aannemelijk."
+            )
+        names = nl.opsomming(name for name, _ in k["groen"])
+        return (
+            f"Van de {total} componenten van integratie draagt MDT het meest aannemelijk bij "
+            f"aan {names}."
+        )
+
+    def componenten_alinea(self) -> str | None:
+        k = self.kleuren()
+        if self.comp is None or not len(self.comp):
+            return None
+        parts = []
+        groen = k["groen"]
+        if groen:
+            items = [
+                f"{name} ({nl.pct(share)} van de integratieprojecten)"
+                if share is not None
+                else name
+                for name, share in groen
+            ]
+            noun = "component" if len(groen) == 1 else "componenten"
+            verb = "is" if len(groen) == 1 else "zijn"
+            parts.append(
+                f"De {noun} waaraan MDT het meest aannemelijk bijdraagt, {verb} "
+                f"{nl.opsomming(items)}."
+            )
+        else:
+            parts.append("Er is geen component waaraan MDT zeer aannemelijk bijdraagt.")
+        if k["oranje"]:
+            names = nl.opsomming(name for name, _ in k["oranje"])
+            parts.append(f"In specifieke projecten kan MDT ook bijdragen aan {names}.")
+        if k["rood"]:
+            names = nl.opsomming(name for name, _ in k["rood"])
+            parts.append(f"Voor {names} is tot nu toe geen bijdrage van MDT bekend.")
+        else:
+            parts.append("Er is geen component waarvoor een bijdrage van MDT onbekend is.")
+        return " ".join(parts)
+
+    # ---- encounters
+
+    def _ontmoeting_lijst(
+        self, cohort: int, groep: str, met_n: bool
+    ) -> tuple[list[str], list[str]]:
+        """Items "67% mensen van een andere afkomst" and the objects not published."""
+        items, missing = [], []
+        for measure, obj in _ONTMOETING:
+            r = self.rij(f"vl-{measure}-c{cohort}-{groep}")
+            if r is None:
+                continue
+            if not r.bruikbaar:
+                missing.append(obj)
+                continue
+            n_text = f" (n = {nl.aantal(r.n)})" if met_n and r.n is not None else ""
+            items.append(f"{self.pct(r)} {obj}{n_text}")
+        return items, missing
+
+    def ontmoeting_samenvatting(self) -> list[str]:
+        out = []
+        c = self.laatste
+        if c is None:
+            return out
+        items, _ = self._ontmoeting_lijst(c, "alle", met_n=False)
+        contacts = self.bruikbaar(f"vl-contacten-c{c}-alle")
+        if items or contacts:
+            text = f"Van de jongeren uit cohort {c}"
+            if items:
+                text += f" zei {nl.opsomming(items)} te hebben ontmoet"
+                if contacts:
+                    text += f"; {self.pct(contacts)} hield er waardevolle contacten aan over."
+                else:
+                    text += "."
+            else:
+                text += f" hield {self.pct(contacts)} waardevolle contacten over aan MDT."
+            if self.vorige is not None:
+                earlier = []
+                for measure, _ in _ONTMOETING + (("contacten", ""),):
+                    if f"vl-{measure}-c{c}-alle" not in self.t:
+                        continue
+                    r = self.rij(f"vl-{measure}-c{self.vorige}-alle")
+                    if r is not None:
+                        earlier.append(self.pct(r))
+                if earlier:
+                    noun = "dat aandeel" if len(earlier) == 1 else "die aandelen"
+                    verb = "was" if len(earlier) == 1 else "waren"
+                    text += f" In cohort {self.vorige} {verb} {noun} {nl.opsomming(earlier)}."
+            out.append(text)
+        return out
+
+    def _vergelijk_zin(self, measure: str, clause: str) -> str | None:
+        c, v = self.laatste, self.vorige
+        new = self.rij(f"vl-{measure}-c{c}-alle")
+        if new is None:
+            return None
+        subject = f"Het aandeel jongeren dat {clause}"
+        if not new.bruikbaar:
+            return (
+                f"Voor cohort {c} is het aandeel jongeren dat {clause} niet gepubliceerd, "
+                "omdat het op te weinig antwoorden rust."
+            )
+        detail = f"(n = {nl.aantal(new.n)}; {self.bi(new)})"
+        old = self.rij(f"vl-{measure}-c{v}-alle") if v is not None else None
+        if old is None:
+            text = f"{subject}, is {self.pct(new)} in cohort {c} {detail}."
+            if new.previous_value is not None:
+                text += f" In de vorige editie was dat {nl.pct(new.previous_value)}."
+            return text
+        if not old.bruikbaar:
+            return (
+                f"{subject}, is {self.pct(new)} in cohort {c} {detail}; voor cohort {v} is "
+                "dit cijfer niet gepubliceerd."
+            )
+        richting = richting_aandelen(old, new)
+        if richting == "gestegen":
+            return (
+                f"{subject}, is gestegen van {self.pct(old)} in cohort {v} naar "
+                f"{self.pct(new)} in cohort {c} {detail}."
+            )
+        if richting == "gedaald":
+            return (
+                f"{subject}, is gedaald van {self.pct(old)} in cohort {v} naar "
+                f"{self.pct(new)} in cohort {c} {detail}."
+            )
+        if richting == "gelijk":
+            return (
+                f"{subject}, is gelijk gebleven: {self.pct(old)} in cohort {v} en "
+                f"{self.pct(new)} in cohort {c} {detail}."
+            )
+        return (
+            f"{subject}, is niet duidelijk veranderd: {self.pct(old)} in cohort {v} en "
+            f"{self.pct(new)} in cohort {c} {detail}."
+        )
+
+    def ontmoeting_alinea(self) -> str | None:
+        if self.laatste is None:
+            return None
+        clauses = [(m, f"{obj} ontmoette") for m, obj in _ONTMOETING]
+        clauses.append(("contacten", "waardevolle contacten overhield aan MDT"))
+        sentences = [s for m, cl in clauses if (s := self._vergelijk_zin(m, cl))]
+        if not sentences:
+            return None
+        if self.vorige is not None:
+            sentences.append(
+                "We noemen een verschil tussen twee cohorten alleen een stijging of daling "
+                "als het 95%-betrouwbaarheidsinterval van dat verschil de nul niet bevat."
+            )
+        return " ".join(sentences)
+
+    def nieuwkomers_alinea(self) -> str | None:
+        c = self.laatste
+        if c is None:
+            return None
+        items, missing = self._ontmoeting_lijst(c, "nkja", met_n=True)
+        contacts = self.rij(f"vl-contacten-c{c}-nkja")
+        parts = []
+        if items:
+            parts.append(
+                f"Van de jongeren uit cohort {c} die zelf nieuwkomer zijn, zei "
+                f"{nl.opsomming(items)} te hebben ontmoet."
+            )
+        if contacts is not None and contacts.bruikbaar:
+            lead = (
+                "Van hen" if items else f"Van de jongeren uit cohort {c} die zelf nieuwkomer zijn,"
+            )
+            parts.append(
+                f"{lead} hield {self.pct(contacts)} er waardevolle contacten aan over "
+                f"(n = {nl.aantal(contacts.n)})."
+            )
+        elif contacts is not None:
+            missing.append("waardevolle contacten")
+        if len(missing) == 1:
+            clause = (
+                "met waardevolle contacten"
+                if missing[0] == "waardevolle contacten"
+                else f"dat {missing[0]} ontmoette,"
+            )
+            parts.append(
+                f"Het aandeel {clause} is voor deze groep niet gepubliceerd, omdat het op te "
+                "weinig antwoorden rust."
+            )
+        elif missing:
+            parts.append(
+                f"De aandelen voor {nl.opsomming(missing)} zijn voor deze groep niet "
+                "gepubliceerd, omdat ze op te weinig antwoorden rusten."
+            )
+        return " ".join(parts) if parts else None
+
+    # ---- attitude
+
+    def houding_zin(self, cohort: int, eerste: bool = True) -> str | None:
+        change = self.rij(f"vl-graag-verandering-c{cohort}-alle")
+        if change is None:
+            return None
+        if not change.bruikbaar:
+            return (
+                f"Voor cohort {cohort} is de verandering bij de stelling {_STELLING} niet "
+                "gepubliceerd, omdat te weinig jongeren zowel de begin- als de eindvragenlijst "
+                "invulden."
+            )
+        t0 = self.bruikbaar(f"vl-graag-t0-c{cohort}-alle")
+        t1 = self.bruikbaar(f"vl-graag-t1-c{cohort}-alle")
+        n_text = (
+            f"; {nl.meervoud(change.n, 'jongere', 'jongeren')} met een begin- en eindmeting"
+            if change.n is not None
+            else ""
+        )
+        detail = f"({self.bi(change)}{n_text})"
+        stelling = f"de stelling {_STELLING}" if eerste else "dezelfde stelling"
+        if t0 and t1:
+            text = (
+                f"In cohort {cohort} was bij de start {self.pct(t0)} het (helemaal) eens met "
+                f"{stelling}, na afloop {self.pct(t1)}: een verandering van "
+                f"{self.pp(change)} {detail}"
+            )
+        else:
+            text = (
+                f"In cohort {cohort} veranderde de instemming met {stelling} met "
+                f"{self.pp(change)} {detail}"
+            )
+        if richting_verandering(change) == "onduidelijk":
+            text += "; die is niet duidelijk, want het betrouwbaarheidsinterval bevat de nul"
+        return text + "."
+
+    def houding_alinea(self) -> str | None:
+        sentences: list[str] = []
+        for c in self.cohorten:
+            s = self.houding_zin(c, eerste=not sentences)
+            if s:
+                sentences.append(s)
+        if not sentences:
+            return None
+        sentences.append(
+            "Dit zijn veranderingen bij dezelfde jongeren tussen begin en eind van hun "
+            "traject. Een vergelijkingsgroep zonder MDT ontbreekt, dus ze tonen niet aan dat "
+            "MDT de houding van jongeren verandert; ook rijping, sociaal wenselijke antwoorden "
+            "en selectieve deelname aan de eindmeting kunnen meespelen."
+        )
+        return " ".join(sentences)
+
+    def houding_samenvatting(self) -> str | None:
+        c = self.laatste
+        change = self.rij(f"vl-graag-verandering-c{c}-alle") if c is not None else None
+        if change is None:
+            return None
+        if not change.bruikbaar:
+            return (
+                f"De verandering in de houding tegenover ontmoetingen is voor cohort {c} niet "
+                "gepubliceerd, omdat te weinig jongeren beide vragenlijsten invulden."
+            )
+        richting = richting_verandering(change)
+        if richting == "onduidelijk":
+            return (
+                f"In cohort {c} veranderde het aandeel jongeren dat graag mensen met een andere "
+                f"achtergrond ontmoet, niet duidelijk tussen start en afloop ({self.pp(change)}; "
+                f"{self.bi(change)})."
+            )
+        word = "hoger" if richting == "toename" else "lager"
+        amount = self._l(change, nl.pp(abs(change.value), eenheid=True).lstrip("+"))
+        return (
+            f"In cohort {c} lag het aandeel jongeren dat graag mensen met een andere "
+            f"achtergrond ontmoet, na afloop {amount} {word} dan bij de start "
+            f"({self.bi(change)}). Dat is een verandering bij dezelfde "
+            "jongeren, zonder vergelijkingsgroep."
+        )
+
+    # ---- buddy matches
+
+    def maatjes_alinea(self) -> str | None:
+        total = self.bruikbaar("mt-koppelingen-n")
+        duur = self.bruikbaar("mt-3mnd-pct")
+        klik = self.bruikbaar("mt-geenklik-pct")
+        if not (total or duur or klik):
+            return None
+        parts = []
+        if total:
+            verb = "is" if nl.rond(total.value) == 1 else "zijn"
+            noun = nl.meervoud(total.value, "maatjeskoppeling", "maatjeskoppelingen", False)
+            parts.append(f"Tot en met de peildatum {verb} {self.aantal(total)} {noun} gestart.")
+        if duur:
+            text = (
+                "Van de koppelingen die al zijn afgelopen of minstens drie maanden lopen, hield "
+                f"{self.pct(duur)} minstens drie maanden stand"
+            )
+            trained = self.bruikbaar("mt-3mnd-getraind-pct")
+            untrained = self.bruikbaar("mt-3mnd-ongetraind-pct")
+            if trained and untrained:
+                text += (
+                    f" (met een getraind maatje {self.pct(trained)}, zonder training "
+                    f"{self.pct(untrained)})"
+                )
+            parts.append(text + ".")
+        if klik:
+            parts.append(
+                f"Van de beëindigde koppelingen stopte {self.pct(klik)} omdat het niet klikte."
+            )
+            for kind, a_id, b_id, a_lbl, b_lbl in (
+                (
+                    "training",
+                    "mt-geenklik-getraind-pct",
+                    "mt-geenklik-ongetraind-pct",
+                    "met een getraind maatje",
+                    "zonder training",
+                ),
+                (
+                    "groep",
+                    "mt-geenklik-groep-pct",
+                    "mt-geenklik-geengroep-pct",
+                    "met een groepsactiviteit",
+                    "zonder groepsactiviteit",
+                ),
+            ):
+                diff = self.rij(f"mt-geenklik-{kind}-verschil-pp")
+                a, b = self.bruikbaar(a_id), self.bruikbaar(b_id)
+                if not (a and b):
+                    continue
+                base = f"Bij koppelingen {a_lbl} was dat {self.pct(a)}, {b_lbl} {self.pct(b)}"
+                if diff is None or not diff.bruikbaar:
+                    parts.append(base + ".")
+                    continue
+                richting = richting_verandering(diff)
+                detail = f"{self.pp(diff)}; {self.bi(diff)}"
+                if richting in ("toename", "afname"):
+                    parts.append(f"{base}: een verschil van {self.pp(diff)} ({self.bi(diff)}).")
+                else:
+                    parts.append(f"{base}; dat verschil ({detail}) is niet duidelijk.")
+        return " ".join(parts)
+
+    def maatjes_samenvatting(self) -> str | None:
+        klik = self.bruikbaar("mt-geenklik-pct")
+        duur = self.bruikbaar("mt-3mnd-pct")
+        if not (klik or duur):
+            return None
+        parts = []
+        if duur:
+            parts.append(
+                f"van de maatjeskoppelingen hield {self.pct(duur)} minstens drie maanden stand"
+            )
+        if klik:
+            parts.append(
+                f"van de beëindigde koppelingen stopte {self.pct(klik)} omdat het niet klikte"
+            )
+        return _zin("; ".join(parts)) + "."
+
+    # ---- follow-up questions
+
+    def vraag_integratie(self) -> str | None:
+        share = self.bruikbaar("proj-scope-integratie-pct")
+        x = self.bruikbaar("proj-scope-integratie-n")
+        y = self.bruikbaar("proj-scope-n")
+        limit = self.d["integratie_min_pct"]
+        if share is None or share.value >= limit:
+            return None
+        if x and y:
+            verb = "richt" if nl.rond(x.value) == 1 else "richten"
+            count = (
+                f"{verb} {self.aantal(x)} van de "
+                f"{self.aantal(y)} {nl.meervoud(y.value, 'project', 'projecten', False)}"
+            )
+        else:
+            count = f"richt {self.pct(share)} van de projecten"
+        return (
+            f"{_zin(self.rondes_tekst())} {count} zich op de integratie van nieuwkomers "
+            f"({self.pct(share)}; signaalwaarde {nl.pct(limit)}). Is dat genoeg, of wil MDT "
+            "meer op dit thema inzetten?"
+        )
+
+    def vraag_geenklik(self) -> str | None:
+        klik = self.bruikbaar("mt-geenklik-pct")
+        limit = self.d["geenklik_max_pct"]
+        if klik is None or klik.value <= limit:
+            return None
+        text = (
+            f"Van de beëindigde maatjeskoppelingen stopte {self.pct(klik)} omdat het niet "
+            f"klikte (signaalwaarde {nl.pct(limit)})."
+        )
+        diff = self.rij("mt-geenklik-training-verschil-pp")
+        a = self.bruikbaar("mt-geenklik-getraind-pct")
+        b = self.bruikbaar("mt-geenklik-ongetraind-pct")
+        if a and b and richting_verandering(diff) == "afname":
+            text += (
+                f" Koppelingen met een getraind maatje stopten hierom minder vaak "
+                f"({self.pct(a)} tegen {self.pct(b)})."
+            )
+        return (
+            text + " Hoe kunnen projecten maatjes en nieuwkomers beter op elkaar afstemmen, en "
+            "wat kan training van maatjes daaraan bijdragen?"
+        )
+
+    def vraag_nieuwkomers(self) -> str | None:
+        c = self.laatste
+        if c is None:
+            return None
+        alle = self.bruikbaar(f"vl-t1-n-c{c}-alle")
+        nk = self.rij(f"vl-t1-n-c{c}-nkja")
+        limit = self.d["nieuwkomers_min_pct"]
+        if alle is None or nk is None or not alle.value:
+            return None
+        question = " Bereikt MDT genoeg jonge nieuwkomers als deelnemer, en hoe kan dat beter?"
+        one = nl.rond(alle.value) == 1
+        lead = (
+            f"Van de {self.aantal(alle)} {'jongere' if one else 'jongeren'} uit cohort {c} "
+            f"die de eindvragenlijst {'invulde' if one else 'invulden'},"
+        )
+        if not nk.bruikbaar:
+            return (
+                f"{lead} waren er zo weinig zelf nieuwkomer dat hun aantal niet wordt "
+                f"gepubliceerd (signaalwaarde {nl.pct(limit)}).{question}"
+            )
+        share = 100.0 * nk.value / alle.value
+        if share >= limit:
+            return None
+        verb = "was" if nl.rond(nk.value) == 1 else "waren"
+        return (
+            f"{lead} {verb} er {self.aantal(nk)} zelf nieuwkomer ({nl.pct(share)}; "
+            f"signaalwaarde {nl.pct(limit)}).{question}"
+        )
+
+    def vraag_respons(self) -> str | None:
+        c = self.laatste
+        if c is None:
+            return None
+        share = self.bruikbaar(f"vl-gepaard-pct-c{c}-alle")
+        limit = self.d["respons_min_pct"]
+        if share is None or share.value >= limit:
+            return None
+        t0 = self.bruikbaar(f"vl-t0-n-c{c}-alle")
+        paired = self.bruikbaar(f"vl-gepaard-n-c{c}-alle")
+        if t0 and paired:
+            verb = "vulde" if nl.rond(paired.value) == 1 else "vulden"
+            lead = (
+                f"Van de {self.aantal(t0)} "
+                f"{nl.meervoud(t0.value, 'jongere', 'jongeren', False)} uit cohort {c} die de "
+                f"beginvragenlijst invulden, {verb} er {self.aantal(paired)} ook de "
+                f"eindvragenlijst in ({self.pct(share)}; signaalwaarde {nl.pct(limit)})."
+            )
+        else:
+            lead = (
+                f"In cohort {c} vulde {self.pct(share)} van de jongeren met een "
+                f"beginvragenlijst ook de eindvragenlijst in (signaalwaarde {nl.pct(limit)})."
+            )
+        return (
+            lead + " Hoe kan de eindmeting vollediger worden, zodat veranderingen tussen begin "
+            "en eind betrouwbaarder te volgen zijn?"
+        )
+
+
+def genereer(
+    indicatoren: pd.DataFrame | str | Path,
+    componenten: pd.DataFrame | str | Path | None = None,
+    drempels: Mapping[str, float] | None = None,
+    *,
+    peildatum: dt.date | str | None = None,
+    link: Link | None = None,
+) -> Verhaal:
+    """Generate the summary, conclusion and follow-up questions.
+
+    ``indicatoren``/``componenten``: DataFrames or CSV paths (``results/<edition>/``).
+    ``drempels``: the ``narrative:`` section of the config; missing keys take
+    :data:`DEFAULT_THRESHOLDS`. ``peildatum``: the reference date (date or ISO string), shown
+    in the summary. ``link(indicator_id, text)``: optional wrapper for numbers from the table.
+    """
+    indicator_df = lees_indicatoren(
+        indicatoren if isinstance(indicatoren, pd.DataFrame) else Path(indicatoren)
+    )
+    comp_df = None
+    if componenten is not None:
+        comp_df = lees_componenten(
+            componenten if isinstance(componenten, pd.DataFrame) else Path(componenten)
+        )
+    thresholds = dict(DEFAULT_THRESHOLDS)
+    if drempels:
+        thresholds.update({k: float(v) for k, v in drempels.items() if v is not None})
+    w = _Schrijver(Tabel(indicator_df), comp_df, thresholds, peildatum, link)
+
+    samenvatting = [
+        s
+        for s in (
+            w.projecten_zin(),
+            w.componenten_samenvatting(),
+            *w.ontmoeting_samenvatting(),
+            w.houding_samenvatting(),
+            w.maatjes_samenvatting(),
+        )
+        if s
+    ]
+    conclusie = [
+        s
+        for s in (
+            w.componenten_alinea(),
+            w.ontmoeting_alinea(),
+            w.nieuwkomers_alinea(),
+            w.houding_alinea(),
+            w.maatjes_alinea(),
+        )
+        if s
+    ]
+    vragen = [
+        s
+        for s in (
+            w.vraag_integratie(),
+            w.vraag_geenklik(),
+            w.vraag_nieuwkomers(),
+            w.vraag_respons(),
+        )
+        if s
+    ]
+    return Verhaal(samenvatting=samenvatting, conclusie=conclusie, vragen=vragen)

@@ -1,0 +1,397 @@
+"""Generated Dutch text: golden files for 2023 and 2024, and one test per branch.
+
+Golden files: ``tests/golden/narrative_<edition>.md`` hold the reviewed text. Regenerate
+after a deliberate change with ``UPDATE_GOLDEN=1 pytest tests/test_narrative.py`` and review
+the diff before committing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from integratiescan import narrative
+from integratiescan.narrative import (
+    DEFAULT_THRESHOLDS,
+    Rij,
+    genereer,
+    richting_aandelen,
+    richting_verandering,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+GOLDEN = Path(__file__).parent / "golden"
+
+# The golden tests read the real tables of the shipped data (built by the session fixture
+# ``real_results`` in conftest.py); branch tests use the fixtures in tests/fixtures/.
+RESULTS: Path | None = None
+
+
+@pytest.fixture(autouse=True)
+def _results(real_results: Path) -> None:
+    global RESULTS
+    RESULTS = real_results
+
+
+def tables(edition: int) -> tuple[Path, Path]:
+    base = RESULTS / str(edition)
+    return base / "indicators.csv", base / "components.csv"
+
+
+def edition_settings(edition: int) -> tuple[str | None, dict]:
+    cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    ed_path = ROOT / "config" / "editions" / f"{edition}.yaml"
+    ed = yaml.safe_load(ed_path.read_text(encoding="utf-8")) if ed_path.is_file() else {}
+    return (ed or {}).get("peildatum"), cfg.get("narrative") or {}
+
+
+def generate(edition: int) -> str:
+    indicators, components = tables(edition)
+    peildatum, thresholds = edition_settings(edition)
+    return genereer(indicators, components, thresholds, peildatum=peildatum).markdown()
+
+
+# ---------------------------------------------------------------------- golden files
+
+
+@pytest.mark.parametrize("edition", [2023, 2024])
+def test_golden(edition):
+    text = generate(edition)
+    path = GOLDEN / f"narrative_{edition}.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_golden_2023_has_the_scan_figures():
+    text = (GOLDEN / "narrative_2023.md").read_text(encoding="utf-8")
+    for needle in ("25 van de 181 projecten", "71%", "82%", "54%", "67%", "50%"):
+        assert needle in text, needle
+    assert "+6 procentpunt" in text
+    assert "95%-BI 4,4 tot 7,7" in text
+    assert "21 juli 2023" in text
+    assert "andere vormen van participatie, social bridges, taal en cultuur" in text
+
+
+@pytest.mark.parametrize("edition", [2023, 2024])
+def test_generated_text_never_says_effect(edition):
+    text = generate(edition).lower()
+    assert "effect" not in text
+    assert "verandering" in text
+
+
+@pytest.mark.parametrize("edition", [2023, 2024])
+def test_no_english_or_raw_values(edition):
+    text = generate(edition)
+    # a "." between digits is only a thousands separator (followed by exactly 3 digits)
+    assert not re.search(r"\d\.(?!\d{3}(?!\d))\d", text), "decimal point instead of comma"
+    assert re.search(r"\d,\d", text), "no decimal comma at all"
+    assert not re.search(r"\b(nan|None|the|and)\b", text)
+    assert "onbekend" not in text
+
+
+def test_config_thresholds_match_defaults():
+    _, thresholds = edition_settings(2023)
+    assert {k: float(v) for k, v in thresholds.items()} == {
+        k: float(v) for k, v in DEFAULT_THRESHOLDS.items()
+    }
+
+
+# ---------------------------------------------------------------------- branch tests
+
+COLUMNS = [
+    "indicator_id",
+    "edition",
+    "domain",
+    "measure",
+    "cohort",
+    "group",
+    "value",
+    "unit",
+    "numerator",
+    "denominator",
+    "n",
+    "n_missing",
+    "ci_low",
+    "ci_high",
+    "method",
+    "p_value",
+    "suppressed",
+    "suppression_reason",
+    "previous_value",
+    "definition_nl",
+    "source_tables",
+]
+
+
+def row(iid, value, unit="pct", *, low=None, high=None, n=None, num=None, den=None, **kw):
+    m = re.search(r"-c(\d{4})-", iid)
+    rec = dict.fromkeys(COLUMNS)
+    rec.update(
+        indicator_id=iid,
+        edition=2023,
+        cohort=int(m.group(1)) if m else None,
+        value=value,
+        unit=unit,
+        ci_low=low,
+        ci_high=high,
+        n=n,
+        numerator=num,
+        denominator=den,
+        suppressed=False,
+    )
+    rec.update(kw)
+    return rec
+
+
+def frame(*rows) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=COLUMNS)
+
+
+def text_of(df, comp=None, **kw) -> str:
+    return genereer(df, comp, **kw).markdown()
+
+
+def test_rise_between_cohorts():
+    df = frame(
+        row("vl-leeftijd-c2022-alle", 81.2, low=79.5, high=82.7, n=2226),
+        row("vl-leeftijd-c2023-alle", 85.2, low=83.7, high=86.6, n=2412),
+    )
+    text = text_of(df)
+    assert (
+        "is gestegen van 81% in cohort 2022 naar 85% in cohort 2023 "
+        "(n = 2.412; 95%-BI 83,7 tot 86,6)" in text
+    )
+
+
+def test_fall_between_cohorts():
+    df = frame(
+        row("vl-afkomst-c2021-alle", 71.0, low=69.0, high=73.0, n=2006),
+        row("vl-afkomst-c2022-alle", 67.2, low=65.2, high=69.1, n=2224),
+    )
+    assert "is gedaald van 71% in cohort 2021 naar 67% in cohort 2022" in text_of(df)
+
+
+def test_no_clear_change_when_difference_interval_contains_zero():
+    df = frame(
+        row("vl-afkomst-c2022-alle", 67.5, low=65.5, high=69.4, n=2240),
+        row("vl-afkomst-c2023-alle", 68.9, low=67.0, high=70.7, n=2410),
+    )
+    text = text_of(df)
+    assert "is niet duidelijk veranderd: 68% in cohort 2022 en 69% in cohort 2023" in text
+    assert "gestegen" not in text
+
+
+def test_same_whole_percent_is_gelijk_gebleven():
+    df = frame(
+        row("vl-contacten-c2022-alle", 50.1, low=48.0, high=52.1, n=2219),
+        row("vl-contacten-c2023-alle", 50.4, low=48.5, high=52.4, n=2402),
+    )
+    assert "is gelijk gebleven: 50% in cohort 2022 en 50% in cohort 2023" in text_of(df)
+
+
+def test_richting_aandelen_rules():
+    old = Rij("a", 54.17, "pct", ci_low=51.98, ci_high=56.35)
+    new = Rij("b", 50.07, "pct", ci_low=47.99, ci_high=52.15)
+    # The Wilson intervals overlap (51,98 < 52,15), yet the difference is clear.
+    assert richting_aandelen(old, new) == "gedaald"
+    assert richting_aandelen(new, old) == "gestegen"
+    assert richting_aandelen(old, Rij("c", None, "pct", suppressed=True)) == "onbekend"
+    assert richting_aandelen(None, new) == "onbekend"
+
+
+def test_richting_verandering_rules():
+    assert richting_verandering(Rij("x", 6.0, "pp", ci_low=3.4, ci_high=8.6)) == "toename"
+    assert richting_verandering(Rij("x", -6.0, "pp", ci_low=-8.6, ci_high=-3.4)) == "afname"
+    assert richting_verandering(Rij("x", 1.2, "pp", ci_low=-1.5, ci_high=3.9)) == "onduidelijk"
+    assert richting_verandering(Rij("x", None, "pp", suppressed=True)) == "onbekend"
+
+
+def test_suppressed_value_in_latest_cohort():
+    df = frame(
+        row("vl-afkomst-c2021-alle", 71.0, low=69.0, high=73.0, n=2006),
+        row(
+            "vl-afkomst-c2022-alle",
+            None,
+            suppressed=True,
+            suppression_reason="gebaseerd op minder dan 10 personen",
+        ),
+    )
+    text = text_of(df)
+    assert (
+        "Voor cohort 2022 is het aandeel jongeren dat mensen van een andere afkomst ontmoette "
+        "niet gepubliceerd, omdat het op te weinig antwoorden rust." in text
+    )
+    assert "nan" not in text
+
+
+def test_suppressed_newcomer_value():
+    df = frame(
+        row("vl-leeftijd-c2022-nkja", 81.8, low=52.3, high=94.9, n=11),
+        row("vl-afkomst-c2022-nkja", None, suppressed=True),
+    )
+    text = text_of(df)
+    assert "zei 82% mensen van een andere leeftijd (n = 11) te hebben ontmoet" in text
+    assert (
+        "Het aandeel dat mensen van een andere afkomst ontmoette, is voor deze groep niet "
+        "gepubliceerd" in text
+    )
+
+
+def test_suppressed_attitude_change():
+    df = frame(row("vl-graag-verandering-c2022-alle", None, "pp", suppressed=True))
+    text = text_of(df)
+    assert "is de verandering bij de stelling" in text
+    assert "niet gepubliceerd" in text
+
+
+def test_attitude_change_is_worded_as_verandering_with_ci():
+    df = frame(
+        row("vl-graag-t0-c2022-alle", 62.0, n=1250),
+        row("vl-graag-t1-c2022-alle", 68.0, n=1250),
+        row("vl-graag-verandering-c2022-alle", 6.0, "pp", low=3.1, high=8.9, n=1250),
+    )
+    text = text_of(df)
+    assert "een verandering van +6 procentpunt (95%-BI 3,1 tot 8,9; 1.250 jongeren" in text
+    assert "effect" not in text.lower()
+
+
+def test_unclear_attitude_change():
+    df = frame(row("vl-graag-verandering-c2023-alle", 1.2, "pp", low=-1.5, high=3.9, n=2412))
+    text = text_of(df)
+    assert "die is niet duidelijk, want het betrouwbaarheidsinterval bevat de nul" in text
+    assert "veranderde het aandeel jongeren dat graag mensen" in text
+
+
+def _projects(x, y, pct):
+    return [
+        row("proj-scope-n", y, "aantal", n=y),
+        row("proj-scope-integratie-n", x, "aantal", n=y),
+        row("proj-scope-integratie-pct", pct, num=x, den=y, n=y, low=1.0, high=30.0),
+        row("proj-ronde-r4b-n", y, "aantal", n=y),
+    ]
+
+
+def test_singular_project():
+    text = text_of(frame(*_projects(1, 1, 100.0)))
+    assert "In ronde 4b richt 1 van de 1 project (100%) zich op de integratie" in text
+
+
+def test_plural_projects_and_question_below_threshold():
+    v = genereer(frame(*_projects(25, 181, 13.8)), None)
+    assert "In ronde 4b richten 25 van de 181 projecten (14%) zich" in v.samenvatting[0]
+    assert any("25 van de 181 projecten" in q and "Is dat genoeg" in q for q in v.vragen)
+
+
+def test_no_integration_question_above_threshold():
+    v = genereer(frame(*_projects(50, 181, 27.6)), None)
+    assert not any("Is dat genoeg" in q for q in v.vragen)
+    v = genereer(frame(*_projects(50, 181, 27.6)), None, {"integratie_min_pct": 30})
+    assert any("signaalwaarde 30%" in q for q in v.vragen)
+
+
+def test_geenklik_question():
+    rows = [
+        row("mt-geenklik-pct", 21.3, num=42, den=197, n=197, low=16.2, high=27.6),
+        row("mt-geenklik-getraind-pct", 15.5, n=116, low=10.0, high=23.2),
+        row("mt-geenklik-ongetraind-pct", 29.6, n=81, low=20.8, high=40.3),
+        row("mt-geenklik-training-verschil-pp", -14.1, "pp", low=-25.9, high=-2.4, n=197),
+    ]
+    v = genereer(frame(*rows), None)
+    (q,) = [q for q in v.vragen if "klikte" in q]
+    assert "stopte 21% omdat het niet klikte (signaalwaarde 15%)" in q
+    assert "minder vaak (16% tegen 30%)" in q
+    assert "training" in q
+    rows[0] = row("mt-geenklik-pct", 14.0, n=230, low=10.0, high=19.0)
+    assert not [q for q in genereer(frame(*rows), None).vragen if "klikte" in q]
+
+
+def test_newcomer_reach_question():
+    rows = [
+        row("vl-t1-n-c2022-alle", 2250, "aantal", n=2250),
+        row("vl-t1-n-c2022-nkja", 13, "aantal", n=13),
+    ]
+    (q,) = genereer(frame(*rows), None).vragen
+    assert "Van de 2.250 jongeren uit cohort 2022 die de eindvragenlijst invulden" in q
+    assert "waren er 13 zelf nieuwkomer (1%; signaalwaarde 10%)" in q
+    rows[1] = row("vl-t1-n-c2022-nkja", 300, "aantal", n=300)
+    assert genereer(frame(*rows), None).vragen == []
+    rows[1] = row("vl-t1-n-c2022-nkja", None, "aantal", suppressed=True)
+    (q,) = genereer(frame(*rows), None).vragen
+    assert "zo weinig zelf nieuwkomer dat hun aantal niet wordt gepubliceerd" in q
+
+
+def test_response_question():
+    rows = [
+        row("vl-t0-n-c2022-alle", 4473, "aantal", n=4473),
+        row("vl-gepaard-n-c2022-alle", 1250, "aantal", n=1250),
+        row("vl-gepaard-pct-c2022-alle", 27.9, num=1250, den=4473, n=4473, low=26.6, high=29.3),
+    ]
+    (q,) = genereer(frame(*rows), None).vragen
+    assert "vulden er 1.250 ook de eindvragenlijst in (28%; signaalwaarde 60%)" in q
+    assert genereer(frame(*rows), None, {"respons_min_pct": 25}).vragen == []
+
+
+def test_components_enumeration_and_agreement():
+    comp = pd.DataFrame(
+        {
+            "code": ["TAAL", "WERK", "WONEN"],
+            "naam_nl": ["Taal", "Werk", "Wonen"],
+            "laag": ["facilitators", "succesfactoren", "succesfactoren"],
+            "n_projecten": [15, 4, 0],
+            "aandeel_pct": [60.0, 16.0, 0.0],
+            "kleur": ["groen", "oranje", "rood"],
+            "regel": ["r"] * 3,
+        }
+    )
+    v = genereer(frame(), comp)
+    assert (
+        "De component waaraan MDT het meest aannemelijk bijdraagt, is taal "
+        "(60% van de integratieprojecten)." in v.conclusie[0]
+    )
+    assert "In specifieke projecten kan MDT ook bijdragen aan werk." in v.conclusie[0]
+    assert "Voor wonen is tot nu toe geen bijdrage van MDT bekend." in v.conclusie[0]
+    assert "Van de 3 componenten van integratie" in v.samenvatting[0]
+
+
+def test_link_wraps_numbers_from_the_table():
+    df = frame(*_projects(25, 181, 13.8))
+    v = genereer(df, None, link=lambda iid, t: f"[{t}](#ind-{iid})")
+    assert (
+        "[25](#ind-proj-scope-integratie-n) van de [181](#ind-proj-scope-n)" in (v.samenvatting[0])
+    )
+
+
+def test_peildatum_formatting():
+    df = frame(
+        *_projects(25, 181, 13.8),
+        row("proj-actief-n", 119, "aantal", n=119),
+        row("proj-actief-integratie-n", 25, "aantal", n=119),
+    )
+    v = genereer(df, None, peildatum=dt.date(2023, 7, 21))
+    assert (
+        "Op de peildatum, 21 juli 2023, gold dat voor 25 van de 119 actieve projecten."
+        in (v.samenvatting[0])
+    )
+
+
+def test_empty_table_gives_empty_but_valid_text():
+    v = genereer(frame(), None)
+    assert v.samenvatting == [] and v.conclusie == [] and v.vragen == []
+    assert "geen aanleiding" in v.vragen_md()
+
+
+def test_reads_csv_with_empty_cells(tmp_path):
+    path = tmp_path / "ind.csv"
+    frame(*_projects(25, 181, 13.8)).to_csv(path, index=False)
+    table = narrative.Tabel(narrative.lees_indicatoren(path))
+    assert table.get("proj-scope-n").value == 181
+    assert table.get("proj-scope-n").ci_low is None
