@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import subprocess
 from collections.abc import Iterable
@@ -57,8 +56,11 @@ def file_hashes(paths: Iterable[str | Path]) -> dict[str, str]:
 
 
 def data_fingerprint(paths: Iterable[str | Path]) -> str:
-    """Short SHA-256 over the sorted (file name, SHA-256) pairs of the raw inputs."""
-    h = hashlib.sha256()
-    for name, digest in file_hashes(paths).items():
-        h.update(f"{name}\0{digest}\n".encode())
-    return h.hexdigest()[:16]
+    """Short SHA-256 over the sorted (file name, SHA-256) pairs of the raw inputs.
+
+    The definition lives in :func:`integratiescan.provenance.data_fingerprint`, which
+    `integratiescan verify` also uses; this name is kept for the build-metadata step.
+    """
+    from .provenance import data_fingerprint as fingerprint
+
+    return fingerprint(paths)

@@ -1,0 +1,787 @@
+"""The audit trail of one edition build: a Provenance Run RO-Crate, the data fingerprint.
+
+``write_crate`` writes ``ro-crate-metadata.json`` (JSON-LD, RO-Crate 1.1 with the Workflow Run
+Crate profiles: Process, Workflow and Provenance Run Crate 0.5). It lists every artefact of the
+build with its SHA-256, the Snakemake rule that made it, the rule's script (with its git blob
+hash), the inputs (with SHA-256), the configuration values the rule uses, the package version
+and git commit, and the versions of Python and the key packages.
+
+The rule → inputs/outputs mapping is the static table :data:`RULES`. It mirrors the Snakefile;
+``tests/test_audit.py`` compares it with Snakemake's own dry-run so the two cannot drift apart
+silently.
+
+The crate is deterministic: no wall-clock time (the build date comes from
+``build-metadata.json`` or ``SOURCE_DATE_EPOCH``), entities sorted by ``@id``, keys sorted, and
+every path relative to the crate's own folder.
+
+:func:`data_fingerprint` is the single definition of the data fingerprint printed in the report
+("Datavingerafdruk"): the build-metadata step and ``integratiescan verify`` both use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import subprocess
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from . import __version__, contract
+from . import workflow as _workflow
+from .atomic import write_text
+from .config import version as report_version
+from .readers import sha256_file
+
+RO_CRATE = "https://w3id.org/ro/crate/1.1"
+PROFILES = (
+    "https://w3id.org/ro/wfrun/process/0.5",
+    "https://w3id.org/ro/wfrun/workflow/0.5",
+    "https://w3id.org/ro/wfrun/provenance/0.5",
+    "https://w3id.org/workflowhub/workflow-ro-crate/1.0",
+)
+CLEANED = tuple(contract.TABLES)
+FINGERPRINT_LENGTH = 16
+
+#: Python packages whose versions are recorded (distribution names).
+KEY_PACKAGES = (
+    "snakemake",
+    "pandas",
+    "pyarrow",
+    "pandera",
+    "matplotlib",
+    "nbclient",
+    "pypandoc-binary",
+    "typst",
+    "rocrate",
+    "pypdf",
+)
+
+MEDIA_TYPES = {
+    ".csv": "text/csv",
+    ".json": "application/json",
+    ".parquet": "application/vnd.apache.parquet",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".html": "text/html",
+    ".pdf": "application/pdf",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".py": "text/x-python",
+    ".smk": "text/x-snakemake",
+    ".yaml": "application/yaml",
+}
+
+
+# --------------------------------------------------------------------------- fingerprint
+
+
+def fingerprint_from_hashes(hashes: Mapping[str, str]) -> str:
+    """The data fingerprint from ``{file name: sha256}`` (see :func:`data_fingerprint`).
+
+    Lets ``integratiescan verify`` recompute the fingerprint recorded in build-metadata.json
+    from its ``raw_files`` without the files themselves.
+    """
+    h = hashlib.sha256()
+    for name, digest in sorted(hashes.items()):
+        h.update(f"{name}\0{digest}\n".encode())
+    return h.hexdigest()[:FINGERPRINT_LENGTH]
+
+
+def data_fingerprint(paths: Iterable[str | os.PathLike[str]]) -> str:
+    """Short fingerprint of the raw inputs of a build (16 hex characters).
+
+    SHA-256 over ``"<file name>\\0<sha256 of the file>\\n"`` for every raw input, sorted by
+    file name (no folder), UTF-8; the first 16 hex digits. The order of ``paths`` and the
+    folder they live in do not matter; any changed byte does. Identical to
+    :func:`integratiescan.buildinfo.data_fingerprint` (used by the build_metadata step, and
+    tested to agree); this version refuses two inputs with the same file name, which that
+    definition would silently collapse.
+    """
+    hashes: dict[str, str] = {}
+    for p in paths:
+        name = Path(p).name
+        if name in hashes:
+            raise ValueError(f"two raw inputs share the file name {name!r}")
+        hashes[name] = sha256_file(p)
+    return fingerprint_from_hashes(hashes)
+
+
+# --------------------------------------------------------------------------- git
+
+
+def git_blob_hash(path: str | os.PathLike[str]) -> str:
+    """What ``git hash-object <path>`` prints (no filters): SHA-1 of ``blob <size>\\0<bytes>``."""
+    data = Path(path).read_bytes()
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _git(root: str | os.PathLike[str], *args: str) -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip()
+
+
+CODE_PATHS = tuple(_workflow.CODE_PATHS)
+
+
+def git_commit(root: str | os.PathLike[str] = ".") -> str | None:
+    """HEAD commit of the repository holding *root*, or None outside git."""
+    return _git(root, "rev-parse", "HEAD") or None
+
+
+def git_dirty(root: str | os.PathLike[str] = ".", paths: Iterable[str] = CODE_PATHS) -> bool | None:
+    """True when tracked files under the code paths differ from HEAD; None outside git.
+
+    Same rule as :func:`integratiescan.buildinfo.git_dirty` (untracked files not counted).
+    """
+    existing = [p for p in paths if (Path(root) / p).exists()]
+    out = _git(root, "status", "--porcelain", "--untracked-files=no", "--", *existing)
+    if out is None:
+        return None
+    return bool(out)
+
+
+# --------------------------------------------------------------------------- the rule table
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One Snakemake rule as the audit trail sees it.
+
+    Paths are templates relative to the project root with ``{edition}``, ``{prev}``
+    (edition - 1), ``{table}`` (cleaned tables), ``{fig}`` (figure ids), ``{version}``
+    (``<edition>.<revision>``) and ``{stem}`` (report file stem). ``optional_inputs`` are
+    used when the file exists (the previous edition's indicators).
+    """
+
+    name: str
+    script: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    config_keys: tuple[str, ...]
+    log: str
+    description: str
+    optional_inputs: tuple[str, ...] = ()
+
+
+RAW = "{raw}"  # placeholder: the raw exports of the edition (csv or xlsx per table)
+PARQUET = "data/processed/{edition}/{table}.parquet"
+CLEANING_LOG = "data/processed/{edition}/{table}.cleaning.json"
+REFERENCE = "data/reference/components.csv"
+INDICATORS_CSV = "results/{edition}/indicators.csv"
+INDICATORS_JSON = "results/{edition}/indicators.json"
+COMPONENTS_CSV = "results/{edition}/components.csv"
+DISCLOSURE_LOG = "results/{edition}/disclosure-log.csv"
+FIGURE_SVG = "figures/{edition}/{fig}.svg"
+FIGURE_PNG = "figures/{edition}/{fig}.png"
+FIGURE_JSON = "figures/{edition}/{fig}.json"
+BUILD_METADATA = "results/{edition}/build-metadata.json"
+REPORT_HTML = "reports/{edition}/{stem}.html"
+REPORT_PDF = "reports/{edition}/{stem}.pdf"
+CRATE = "reports/{edition}/v{version}/ro-crate-metadata.json"
+
+#: Mirrors rules/*.smk (tests/test_audit.py checks it against ``snakemake --dry-run``).
+RULES: dict[str, RuleSpec] = {
+    r.name: r
+    for r in (
+        RuleSpec(
+            "clean",
+            "scripts/clean.py",
+            (RAW,),
+            (PARQUET, CLEANING_LOG),
+            ("edition", "peildatum"),
+            "logs/{edition}/clean.log",
+            "Validate the raw exports against the data contract; write typed tables.",
+        ),
+        RuleSpec(
+            "indicators",
+            "scripts/indicators.py",
+            (PARQUET, REFERENCE),
+            (INDICATORS_CSV, INDICATORS_JSON, COMPONENTS_CSV, DISCLOSURE_LOG),
+            (
+                "edition",
+                "peildatum",
+                "scope_rounds",
+                "disclosure_min_n",
+                "disclosure_zero_full_min_n",
+                "assessment",
+                "maatjes_min_maanden",
+            ),
+            "logs/{edition}/indicators.log",
+            "Compute the indicator table, the component assessment and the disclosure log.",
+            optional_inputs=("results/{prev}/indicators.csv",),
+        ),
+        RuleSpec(
+            "figures",
+            "scripts/make_figures.py",
+            (INDICATORS_CSV, COMPONENTS_CSV, REFERENCE),
+            (FIGURE_SVG, FIGURE_PNG, FIGURE_JSON),
+            ("edition",),
+            "logs/{edition}/figures.log",
+            "Draw the figure set (SVG, PNG and a JSON sidecar per figure).",
+        ),
+        RuleSpec(
+            "build_metadata",
+            "scripts/build_metadata.py",
+            (RAW,),
+            (BUILD_METADATA,),
+            (
+                "edition",
+                "revision",
+                "engine",
+                "peildatum",
+                "scope_rounds",
+                "synthetic",
+                "disclosure_min_n",
+            ),
+            "logs/{edition}/build_metadata.log",
+            "Record version, commit, data fingerprint and raw-file hashes of the build.",
+        ),
+        RuleSpec(
+            "report",
+            "scripts/render_report.py",
+            (
+                "report/integratiescan.qmd",
+                "report/_quarto.yml",
+                "report/references.bib",
+                INDICATORS_CSV,
+                INDICATORS_JSON,
+                COMPONENTS_CSV,
+                DISCLOSURE_LOG,
+                BUILD_METADATA,
+                CLEANING_LOG,
+                FIGURE_SVG,
+                FIGURE_JSON,
+            ),
+            (REPORT_HTML, REPORT_PDF),
+            (
+                "edition",
+                "revision",
+                "engine",
+                "peildatum",
+                "scope_rounds",
+                "synthetic",
+                "disclosure_min_n",
+                "narrative",
+            ),
+            "logs/{edition}/report-v{version}.log",
+            "Render the Dutch report (HTML and PDF).",
+        ),
+    )
+}
+#: The rule that writes the crate itself (its output is not an artefact in the crate).
+PROVENANCE_RULE = RuleSpec(
+    "provenance",
+    "scripts/provenance.py",
+    (),
+    (CRATE,),
+    ("edition", "revision"),
+    "logs/{edition}/provenance-v{version}.log",
+    "Write this provenance record.",
+)
+
+
+def figure_ids() -> tuple[str, ...]:
+    """The figure ids of the report (as the Snakefile expands them)."""
+    return tuple(_workflow.FIGURE_IDS)
+
+
+def raw_files(edition: int, root: str | os.PathLike[str] = ".") -> list[str]:
+    """Raw exports of an edition, root-relative, in contract table order (csv, else xlsx)."""
+    out = []
+    for table in contract.TABLES:
+        csv = f"data/raw/{edition}/{table}.csv"
+        xlsx = f"data/raw/{edition}/{table}.xlsx"
+        use_xlsx = not (Path(root) / csv).exists() and (Path(root) / xlsx).exists()
+        out.append(xlsx if use_xlsx else csv)
+    return out
+
+
+def report_stem(cfg: Mapping[str, Any]) -> str:
+    """``integratiescan-<edition>-v<version>`` (as in :mod:`integratiescan.workflow`)."""
+    return f"integratiescan-{int(cfg['edition'])}-v{report_version(dict(cfg))}"
+
+
+def expand(
+    template: str, edition: int, cfg: Mapping[str, Any], root: str | os.PathLike[str] = "."
+) -> list[str]:
+    """Concrete root-relative paths of one template."""
+    if template == RAW:
+        return raw_files(edition, root)
+    subst = {
+        "edition": edition,
+        "prev": edition - 1,
+        "stem": report_stem(cfg),
+        "version": report_version(dict(cfg)),
+    }
+    if "{table}" in template:
+        return [template.format(table=t, **subst) for t in CLEANED]
+    if "{fig}" in template:
+        return [template.format(fig=f, **subst) for f in figure_ids()]
+    return [template.format(**subst)]
+
+
+def rule_files(
+    spec: RuleSpec, edition: int, cfg: Mapping[str, Any], root: str | os.PathLike[str] = "."
+) -> tuple[list[str], list[str]]:
+    """(inputs, outputs) of a rule for an edition, root-relative; optional inputs if present."""
+    inputs = [p for t in spec.optional_inputs for p in expand(t, edition, cfg, root)]
+    inputs = [p for p in inputs if (Path(root) / p).exists()]
+    inputs += [p for t in spec.inputs for p in expand(t, edition, cfg, root)]
+    outputs = [p for t in spec.outputs for p in expand(t, edition, cfg, root)]
+    return inputs, outputs
+
+
+def artefacts(edition: int, cfg: Mapping[str, Any], root: str | os.PathLike[str] = ".") -> dict:
+    """Every generated artefact of the build: ``{path: rule name}`` (the crate's subject)."""
+    return {
+        path: spec.name
+        for spec in RULES.values()
+        for path in rule_files(spec, edition, cfg, root)[1]
+    }
+
+
+def producing_rule(path: str) -> str | None:
+    """Name of the rule whose output template matches *path* (any edition), else None."""
+    import re
+
+    for spec in (*RULES.values(), PROVENANCE_RULE):
+        for template in spec.outputs:
+            pattern = re.escape(template)
+            for key, rx in (
+                ("edition", r"\d{4}"),
+                ("table", "|".join(CLEANED)),
+                ("fig", r"fig-[a-z0-9-]+"),
+                ("version", r"\d{4}\.\d+"),
+                ("stem", r"integratiescan-\d{4}-v\d{4}\.\d+"),
+            ):
+                pattern = pattern.replace(re.escape("{" + key + "}"), f"(?:{rx})")
+            if re.fullmatch(pattern, path):
+                return spec.name
+    return None
+
+
+# --------------------------------------------------------------------------- environment
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python, the key packages and the external renderers (when found)."""
+    out = {"python": platform.python_version(), "integratiescan": __version__}
+    for dist in KEY_PACKAGES:
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "not installed"
+    try:
+        import pypandoc
+
+        out["pandoc"] = str(pypandoc.get_pandoc_version())
+    except Exception:  # noqa: BLE001 - any failure means: pandoc not usable here
+        out["pandoc"] = "not found"
+    try:
+        quarto = subprocess.run(
+            ["quarto", "--version"], capture_output=True, text=True, check=True, timeout=30
+        )
+        out["quarto"] = quarto.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        out["quarto"] = "not found"
+    return out
+
+
+# --------------------------------------------------------------------------- the crate
+
+
+def _load_json(path: Path) -> dict[str, Any] | None:
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def build_date(metadata_doc: Mapping[str, Any] | None) -> str | None:
+    """The build date: build-metadata's ``build_date``, else SOURCE_DATE_EPOCH, else None."""
+    if metadata_doc and metadata_doc.get("build_date"):
+        return str(metadata_doc["build_date"])
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        return stamp.isoformat().replace("+00:00", "Z")
+    return None
+
+
+def _config_value(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _ref(ids: Iterable[str]) -> list[dict[str, str]]:
+    return [{"@id": i} for i in sorted(set(ids))]
+
+
+class _Graph:
+    """Entities by @id; later additions merge into earlier ones."""
+
+    def __init__(self) -> None:
+        self.entities: dict[str, dict[str, Any]] = {}
+
+    def add(self, entity: dict[str, Any]) -> str:
+        current = self.entities.setdefault(entity["@id"], {})
+        current.update(entity)
+        return entity["@id"]
+
+    def document(self) -> dict[str, Any]:
+        graph = [self.entities[k] for k in sorted(self.entities)]
+        return {"@context": f"{RO_CRATE}/context", "@graph": graph}
+
+
+def build_crate(
+    edition: int,
+    cfg: Mapping[str, Any],
+    crate_dir: str | os.PathLike[str],
+    root: str | os.PathLike[str] = ".",
+    *,
+    commit: str | None = None,
+    dirty: bool | None = None,
+    versions: Mapping[str, str] | None = None,
+) -> tuple[dict[str, Any], list[str]]:
+    """The crate document and the list of expected artefacts that were not found.
+
+    ``crate_dir`` is the folder the metadata file goes into; every ``@id`` is relative to it.
+    ``commit``/``dirty``/``versions`` default to build-metadata.json, git and the installed
+    packages.
+    """
+    root = Path(root)
+    crate_dir = Path(crate_dir)
+    cfg = dict(cfg)
+    meta = _load_json(root / BUILD_METADATA.format(edition=edition))
+    if commit is None:
+        commit = (meta or {}).get("commit") or git_commit(root)
+    if dirty is None:
+        dirty = (meta or {}).get("commit_dirty", git_dirty(root))
+    versions = dict(versions if versions is not None else package_versions())
+    date = build_date(meta)
+
+    def rid(path: str) -> str:
+        """@id of a root-relative path, relative to the crate folder (POSIX)."""
+        rel = os.path.relpath((root / path).resolve(), crate_dir.resolve())
+        return Path(rel).as_posix()
+
+    g = _Graph()
+    missing: list[str] = []
+    hashes: dict[str, str] = {}
+
+    def file_entity(path: str, extra: dict[str, Any] | None = None) -> str | None:
+        full = root / path
+        if not full.exists():
+            missing.append(path)
+            return None
+        if path not in hashes:
+            hashes[path] = sha256_file(full)
+        ent = {
+            "@id": rid(path),
+            "@type": "File",
+            "name": Path(path).name,
+            "alternateName": path,
+            "sha256": hashes[path],
+            "contentSize": str(full.stat().st_size),
+        }
+        if Path(path).suffix in MEDIA_TYPES:
+            ent["encodingFormat"] = MEDIA_TYPES[Path(path).suffix]
+        ent.update(extra or {})
+        return g.add(ent)
+
+    # software: the package (version + commit) and the environment
+    commit_text = commit or "unknown"
+    g.add(
+        {
+            "@id": "#git-commit",
+            "@type": "PropertyValue",
+            "propertyID": "git-commit",
+            "name": "git commit (HEAD) of the code that built this edition",
+            "value": commit_text,
+        }
+    )
+    g.add(
+        {
+            "@id": "#git-commit-dirty",
+            "@type": "PropertyValue",
+            "propertyID": "git-commit-dirty",
+            "name": "code paths had uncommitted changes at build time",
+            "value": "unknown" if dirty is None else str(bool(dirty)).lower(),
+        }
+    )
+    software = []
+    for name, ver in sorted(versions.items()):
+        sid = f"#software-{name}"
+        ent = {"@id": sid, "@type": "SoftwareApplication", "name": name, "version": ver}
+        if name == "integratiescan":
+            ent["identifier"] = _ref(["#git-commit", "#git-commit-dirty"])
+            ent["description"] = f"integratiescan {ver} at commit {commit_text}"
+        g.add(ent)
+        software.append(sid)
+
+    # configuration values, as workflow parameters
+    all_keys = sorted({k for s in (*RULES.values(), PROVENANCE_RULE) for k in s.config_keys})
+    for key in all_keys:
+        g.add(
+            {
+                "@id": f"#param-{key}",
+                "@type": "FormalParameter",
+                "name": key,
+                "additionalType": "Text",
+                "conformsTo": {
+                    "@id": "https://bioschemas.org/profiles/FormalParameter/1.0-RELEASE"
+                },
+            }
+        )
+        g.add(
+            {
+                "@id": f"#value-{key}",
+                "@type": "PropertyValue",
+                "name": key,
+                "value": _config_value(cfg.get(key)) if key in cfg else "(not set)",
+                "exampleOfWork": {"@id": f"#param-{key}"},
+            }
+        )
+
+    # the workflow and its rules
+    workflow_parts = []
+    for part in [
+        "Snakefile",
+        *sorted(p.relative_to(root).as_posix() for p in (root / "rules").glob("*.smk")),
+    ]:
+        pid = file_entity(part, {"@type": ["File", "SoftwareSourceCode"]})
+        if pid:
+            workflow_parts.append(pid)
+    steps, control_actions, all_results, all_objects = [], [], [], []
+    generated: set[str] = set()
+    for position, spec in enumerate(RULES.values(), start=1):
+        inputs, outputs = rule_files(spec, edition, cfg, root)
+        script_id = None
+        if (root / spec.script).exists():
+            blob = git_blob_hash(root / spec.script)
+            g.add(
+                {
+                    "@id": f"#git-blob-{spec.script}",
+                    "@type": "PropertyValue",
+                    "propertyID": "git-blob",
+                    "name": f"git hash-object {spec.script}",
+                    "value": blob,
+                }
+            )
+            script_id = file_entity(
+                spec.script,
+                {
+                    "@type": ["File", "SoftwareApplication", "SoftwareSourceCode"],
+                    "identifier": {"@id": f"#git-blob-{spec.script}"},
+                    "softwareRequirements": {"@id": "#software-integratiescan"},
+                },
+            )
+        else:
+            missing.append(spec.script)
+        step_id = f"#step-{spec.name}"
+        g.add(
+            {
+                "@id": step_id,
+                "@type": "HowToStep",
+                "name": f"rule {spec.name}",
+                "description": spec.description,
+                "position": str(position),
+                **({"workExample": {"@id": script_id}} if script_id else {}),
+            }
+        )
+        steps.append(step_id)
+        in_ids = [i for i in (file_entity(p) for p in inputs) if i]
+        out_ids = [
+            i
+            for i in (file_entity(p, {"description": f"made by rule {spec.name}"}) for p in outputs)
+            if i
+        ]
+        generated.update(outputs)
+        action_id = f"#run-{spec.name}"
+        action = {
+            "@id": action_id,
+            "@type": "CreateAction",
+            "name": f"rule {spec.name}, edition {edition}",
+            "description": spec.description,
+            "instrument": _ref([i for i in (script_id, "#software-integratiescan") if i]),
+            "object": _ref(in_ids + [f"#value-{k}" for k in spec.config_keys]),
+            "result": _ref(out_ids),
+            "actionStatus": {"@id": "http://schema.org/CompletedActionStatus"},
+        }
+        if date:
+            action["endTime"] = date
+        g.add(action)
+        log = spec.log.format(edition=edition, version=report_version(cfg))
+        if (root / log).exists():
+            # logs carry timing lines: referenced, not hashed into the record
+            g.add({"@id": rid(log), "@type": "File", "name": Path(log).name, "alternateName": log})
+            action["subjectOf"] = {"@id": rid(log)}
+        control_id = f"#control-{spec.name}"
+        g.add(
+            {
+                "@id": control_id,
+                "@type": "ControlAction",
+                "name": f"orchestrate rule {spec.name}",
+                "instrument": {"@id": step_id},
+                "object": {"@id": action_id},
+            }
+        )
+        control_actions.append(control_id)
+        all_results += out_ids
+        all_objects += in_ids
+
+    workflow_inputs = [
+        i for i in set(all_objects) if i not in {rid(p) for p in generated}
+    ]  # raw files, reference data, previous edition
+    wf_id = rid("Snakefile")
+    g.entities.setdefault(wf_id, {"@id": wf_id}).update(
+        {
+            "@type": ["File", "SoftwareSourceCode", "ComputationalWorkflow", "HowTo"],
+            "name": "integratiescan workflow",
+            "programmingLanguage": {"@id": "#snakemake-language"},
+            "hasPart": _ref(p for p in workflow_parts if p != wf_id),
+            "step": _ref(steps),
+            "input": _ref(f"#param-{k}" for k in all_keys),
+            "softwareRequirements": _ref(software),
+            "version": commit_text,
+        }
+    )
+    g.add(
+        {
+            "@id": "#snakemake-language",
+            "@type": "ComputerLanguage",
+            "name": "Snakemake",
+            "identifier": {"@id": "https://snakemake.readthedocs.io"},
+            "url": {"@id": "https://snakemake.readthedocs.io"},
+            "version": versions.get("snakemake", "unknown"),
+        }
+    )
+    g.add({"@id": "https://snakemake.readthedocs.io", "@type": "WebSite", "name": "Snakemake"})
+    run = {
+        "@id": "#workflow-run",
+        "@type": "CreateAction",
+        "name": f"integratiescan build, edition {edition}, version {report_version(cfg)}",
+        "instrument": {"@id": wf_id},
+        "object": _ref(workflow_inputs + [f"#value-{k}" for k in all_keys]),
+        "result": _ref(all_results),
+        "actionStatus": {"@id": "http://schema.org/CompletedActionStatus"},
+    }
+    if date:
+        run["endTime"] = date
+    g.add(run)
+    g.add(
+        {
+            "@id": "#orchestration",
+            "@type": "OrganizeAction",
+            "name": "Snakemake run",
+            "instrument": {"@id": "#software-snakemake"},
+            "object": _ref(control_actions),
+            "result": {"@id": "#workflow-run"},
+        }
+    )
+    for profile in PROFILES:
+        g.add({"@id": profile, "@type": "CreativeWork", "name": profile.split("/ro/")[-1]})
+    g.add(
+        {
+            "@id": "ro-crate-metadata.json",
+            "@type": "CreativeWork",
+            "about": {"@id": "./"},
+            "conformsTo": _ref([RO_CRATE, "https://w3id.org/workflowhub/workflow-ro-crate/1.0"]),
+        }
+    )
+    part_ids = sorted({e for e, v in g.entities.items() if _is_file(v)})
+    g.add(
+        {
+            "@id": "./",
+            "@type": "Dataset",
+            "name": (
+                f"integratiescan {edition}, versie {report_version(cfg)}: herkomst (provenance)"
+            ),
+            "description": (
+                "Provenance record of one edition build: every artefact with its SHA-256, "
+                "the rule and script that made it, its inputs and the configuration used."
+            ),
+            "datePublished": date or _date_fallback(cfg),
+            "license": {"@id": "https://joinup.ec.europa.eu/collection/eupl/eupl-text-eupl-12"},
+            "conformsTo": _ref(PROFILES),
+            "mainEntity": {"@id": wf_id},
+            "mentions": {"@id": "#workflow-run"},
+            "hasPart": _ref(part_ids),
+            "version": report_version(cfg),
+        }
+    )
+    g.add(
+        {
+            "@id": "https://joinup.ec.europa.eu/collection/eupl/eupl-text-eupl-12",
+            "@type": "CreativeWork",
+            "name": "EUPL-1.2",
+        }
+    )
+    return g.document(), sorted(set(missing))
+
+
+def _is_file(entity: Mapping[str, Any]) -> bool:
+    t = entity.get("@type")
+    return t == "File" or (isinstance(t, list) and "File" in t)
+
+
+def _date_fallback(cfg: Mapping[str, Any]) -> str:
+    """datePublished is required; without a build date the edition's peildatum stands in."""
+    value = cfg.get("peildatum")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value) if value else f"{int(cfg['edition'])}-01-01"
+
+
+def crate_json(document: Mapping[str, Any]) -> str:
+    """Byte-stable serialisation: sorted keys, 2-space indent, UTF-8, final newline."""
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_crate(
+    edition: int,
+    cfg: Mapping[str, Any],
+    out_path: str | os.PathLike[str],
+    root: str | os.PathLike[str] = ".",
+    **kwargs: Any,
+) -> list[str]:
+    """Write the crate to *out_path* atomically; return the expected files that were missing.
+
+    Checked before writing: the JSON-LD loads with ``rocrate`` (raises on failure).
+    """
+    out_path = Path(out_path)
+    if not out_path.is_absolute():
+        out_path = Path(root) / out_path
+    document, missing = build_crate(int(edition), cfg, out_path.parent, root, **kwargs)
+    write_text(out_path, crate_json(document))
+    load_crate(out_path.parent)
+    return missing
+
+
+def load_crate(crate_dir: str | os.PathLike[str]):
+    """Load a crate with the ``rocrate`` package (validates that it parses as RO-Crate)."""
+    from rocrate.rocrate import ROCrate
+
+    return ROCrate(str(crate_dir))
+
+
+def crate_files(crate_dir: str | os.PathLike[str]) -> dict[str, str]:
+    """``{@id: sha256}`` of every File entity with a hash in a written crate."""
+    doc = json.loads((Path(crate_dir) / "ro-crate-metadata.json").read_text(encoding="utf-8"))
+    return {e["@id"]: e["sha256"] for e in doc["@graph"] if _is_file(e) and "sha256" in e}
