@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[1]
-PROJECT_PARTS = ("Snakefile", "rules", "config", "scripts", "data/raw", "data/reference", "report")
+PROJECT_PARTS = (
+    "Snakefile",
+    "envs",
+    "rules",
+    "config",
+    "scripts",
+    "data/raw",
+    "data/reference",
+    "report",
+)
 
 
 def copy_project(dest: Path) -> Path:
@@ -61,14 +70,11 @@ def test_cleaning_rule_counts_every_row(tmp_path: Path) -> None:
 def test_broken_export_fails_the_rule_and_writes_nothing(tmp_path: Path) -> None:
     work = copy_project(tmp_path)
     path = work / "data/raw/2023/projecten.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[13] = (
-        lines[13]
-        .replace(",R4B,", ",4b,", 1)
-        .replace(",R4C,", ",4b,", 1)
-        .replace(",R5A,", ",4b,", 1)
+    from rawdata import replace_cell
+
+    path.write_text(
+        replace_cell(path.read_text(encoding="utf-8"), 14, "ronde", "4b"), encoding="utf-8"
     )
-    path.write_text("".join(lines), encoding="utf-8")
     proc = snakemake(work, "results/2023/indicators.csv")
     assert proc.returncode != 0
     assert "projecten.csv, line 14, column 'ronde': value '4b'" in proc.stderr
@@ -93,13 +99,13 @@ def test_dry_run_for_another_edition_from_config_alone(tmp_path: Path) -> None:
     shutil.copytree(work / "data/raw/2024", work / "data/raw/2031")
     proc = snakemake(
         work,
+        "results/2031/indicators.csv",
         "-n",
         "--config",
         "edition=2031",
         "peildatum=2031-07-18",
         "scope_rounds=[R5A,R2023]",
         "synthetic=true",
-        "results/2031/indicators.csv",
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
 
@@ -116,8 +122,9 @@ def test_snakefile_is_formatted() -> None:
 
 
 def test_python_code_is_ruff_clean() -> None:
+    paths = [p for p in ("src", "scripts", "tests", "benchmarks") if (ROOT / p).exists()]
     proc = subprocess.run(
-        ["ruff", "check", "src", "scripts", "tests", "benchmarks"],
+        ["ruff", "check", *paths],
         cwd=ROOT,
         capture_output=True,
         text=True,

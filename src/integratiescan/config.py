@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 REGULAR_EXCLUDED = ("L_OEKRAINE_2022",)
+BOOLEAN_KEYS = ("synthetic",)
 
 
 def edition_defaults(edition: int, root: str | Path = ".") -> dict[str, Any]:
@@ -29,6 +30,10 @@ def with_edition_defaults(config: dict[str, Any], root: str | Path = ".") -> dic
     merged = dict(config)
     for key, value in edition_defaults(int(config["edition"]), root).items():
         merged.setdefault(key, value)
+    # `--config synthetic=true` arrives as the string "true"; read it as YAML does.
+    for key in BOOLEAN_KEYS:
+        if isinstance(merged.get(key), str) and merged[key].lower() in ("true", "false"):
+            merged[key] = merged[key].lower() == "true"
     return merged
 
 
