@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,11 +16,25 @@ def _umask() -> int:
     return mask
 
 
+def _remove_stale_temporaries(target: Path) -> None:
+    """Remove temporaries a killed writer of *target* left behind (mkstemp: 8 random chars).
+
+    A SIGKILL between creating the temporary and renaming it skips every ``finally``;
+    Snakemake's lock guarantees a single writer per output, so leftovers are safe to delete.
+    """
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.[A-Za-z0-9_]{{8}}\.tmp")
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):
+        if pattern.fullmatch(stale.name):
+            with contextlib.suppress(FileNotFoundError):
+                stale.unlink()
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path next to *target*; rename it over *target* only on success."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow as pa_arrow
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import contract
@@ -193,7 +194,12 @@ def _dates(s: pd.Series) -> pd.Series:
 
 
 def _ints(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s.where(s != "", None)).astype("Int64")
+    """Validated whole-number text to Int64 (empty -> <NA>), cast in Arrow."""
+    arr = pa_arrow.array(s.where(s != "", None), type=pa_arrow.string(), from_pandas=True)
+    ints = pc.cast(arr, pa_arrow.int64()).to_pandas(
+        types_mapper={pa_arrow.int64(): pd.Int64Dtype()}.get
+    )
+    return pd.Series(ints.array, index=s.index)
 
 
 def _typed(frame: pd.DataFrame, spec: contract.TableSpec) -> pd.DataFrame:
@@ -318,12 +324,21 @@ def clean_edition(
     return results
 
 
+def _isin(s: pd.Series, values: pd.Series) -> pd.Series:
+    """``s.isin(values)`` for string columns, hashed in Arrow (pandas' Arrow isin is per-value)."""
+    found = pc.is_in(
+        pa_arrow.array(s, type=pa_arrow.string(), from_pandas=True),
+        value_set=pa_arrow.array(values, type=pa_arrow.string(), from_pandas=True),
+    )
+    return pd.Series(found.fill_null(False).to_numpy(zero_copy_only=False), index=s.index)
+
+
 def _mark_pairs(results: dict[str, CleanResult]) -> None:
     """Flag respondents present at both T0 and T1; unpaired rows are kept and counted."""
     t0, t1 = results["vragenlijst_t0"], results["vragenlijst_t1"]
-    ids0, ids1 = set(t0.frame["respondent_id"]), set(t1.frame["respondent_id"])
-    t0.frame["gepaard"] = t0.frame["respondent_id"].isin(ids1)
-    t1.frame["gepaard"] = t1.frame["respondent_id"].isin(ids0)
+    ids0, ids1 = t0.frame["respondent_id"], t1.frame["respondent_id"]
+    t0.frame["gepaard"] = _isin(ids0, ids1)
+    t1.frame["gepaard"] = _isin(ids1, ids0)
     t0.log["notes"]["zonder_t1 (behouden, niet gepaard)"] = int((~t0.frame["gepaard"]).sum())
     t1.log["notes"]["zonder_t0 (behouden, niet gepaard)"] = int((~t1.frame["gepaard"]).sum())
 

@@ -14,8 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as pa_arrow
+import pyarrow.compute as pc
 
 ROUNDS = ("R3", "R4A", "R4B", "R4C", "R5A", "R2023", "L_OEKRAINE_2022")
 UKRAINE_ROUND = "L_OEKRAINE_2022"
@@ -110,6 +113,24 @@ def _date_value(s: pd.Series) -> pd.Series:
     return iso.fillna(nl)
 
 
+def _whole_numbers(s: pd.Series) -> pd.Series:
+    """Cells matching INT_PATTERN as floats, others NaN (Arrow cast; ``to_numeric`` is slow)."""
+    arr = pa_arrow.array(s, type=pa_arrow.string(), from_pandas=True)
+    ok = pc.fill_null(pc.match_substring_regex(arr, INT_PATTERN), False)
+    values = pc.cast(pc.if_else(ok, arr, None), pa_arrow.float64())
+    return pd.Series(values.to_numpy(zero_copy_only=False), index=s.index)
+
+
+def _duplicated(s: pd.Series) -> pd.Series:
+    """``s.duplicated(keep=False)`` via factorize (hashes Arrow strings natively)."""
+    codes, _ = pd.factorize(s)
+    counts = np.bincount(codes[codes >= 0], minlength=1)
+    dup = np.zeros(len(s), dtype=bool)
+    dup[codes >= 0] = counts[codes[codes >= 0]] > 1
+    dup[codes < 0] = (codes < 0).sum() > 1
+    return pd.Series(dup, index=s.index)
+
+
 def _end_not_before_start(df: pd.DataFrame) -> pd.Series:
     start, end = _date_value(df["startdatum"]), _date_value(df["einddatum"])
     return ~(start.notna() & end.notna() & (end < start))
@@ -132,8 +153,7 @@ def _reach_only_ukraine(column: str) -> Callable[[pd.DataFrame], pd.Series]:
 
 def _not_more_than(column: str, limit: str) -> Callable[[pd.DataFrame], pd.Series]:
     def ok(df: pd.DataFrame) -> pd.Series:
-        a = pd.to_numeric(df[column].where(df[column].str.match(INT_PATTERN)), errors="coerce")
-        b = pd.to_numeric(df[limit].where(df[limit].str.match(INT_PATTERN)), errors="coerce")
+        a, b = _whole_numbers(df[column]), _whole_numbers(df[limit])
         return ~(a.notna() & b.notna() & (a > b))
 
     return ok
@@ -377,7 +397,7 @@ def _in_range(lo: int | None, hi: int | None) -> Callable[[pd.Series], pd.Series
     """Whole numbers outside [lo, hi] fail; other cells are judged by the number check."""
 
     def ok(s: pd.Series) -> pd.Series:
-        v = pd.to_numeric(s.where(s.str.match(INT_PATTERN)), errors="coerce")
+        v = _whole_numbers(s)
         good = pd.Series(True, index=s.index)
         if lo is not None:
             good &= ~(v < lo)
@@ -449,9 +469,7 @@ def _column_checks(spec: ColumnSpec, edition: int | None) -> list[pa.Check]:
             )
         )
     if spec.unique:
-        checks.append(
-            pa.Check(lambda s: ~s.duplicated(keep=False) | (s == ""), error="duplicate value")
-        )
+        checks.append(pa.Check(lambda s: ~_duplicated(s) | (s == ""), error="duplicate value"))
     return checks
 
 

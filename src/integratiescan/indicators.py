@@ -509,11 +509,17 @@ def questionnaire_indicators(b: Builder, t0: pd.DataFrame, t1: pd.DataFrame) -> 
 
 
 def _attitude_change(b: Builder, t0: pd.DataFrame, t1: pd.DataFrame, cohorts: list[int]) -> None:
-    pairs = t0[["respondent_id", "cohort", "nieuwkomer", "graag_andere_achtergrond"]].merge(
-        t1[["respondent_id", "graag_andere_achtergrond"]],
-        on="respondent_id",
-        suffixes=("_t0", "_t1"),
-        validate="one_to_one",
+    # Join on integer codes of respondent_id: same pairs, but hashing Arrow strings once.
+    codes, _ = pd.factorize(pd.concat([t0["respondent_id"], t1["respondent_id"]]))
+    pairs = (
+        t0[["cohort", "nieuwkomer", "graag_andere_achtergrond"]]
+        .assign(respondent_key=codes[: len(t0)])
+        .merge(
+            t1[["graag_andere_achtergrond"]].assign(respondent_key=codes[len(t0) :]),
+            on="respondent_key",
+            suffixes=("_t0", "_t1"),
+            validate="one_to_one",
+        )
     )
     for cohort, g, rows in _subsets(pairs, cohorts):
         valid = rows.dropna(subset=["graag_andere_achtergrond_t0", "graag_andere_achtergrond_t1"])

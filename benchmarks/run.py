@@ -1,0 +1,520 @@
+"""Performance benchmark of the integratiescan pipeline (see docs/performance.md).
+
+Not part of the test suite. Run from the project root::
+
+    python benchmarks/run.py                 # everything, 3 runs each
+    python benchmarks/run.py --runs 5 --skip-scale
+    python benchmarks/run.py --profile benchmarks/profiles   # also write pyinstrument profiles
+
+Every scenario runs at least three times and reports the median and the min-max. The workflow
+scenarios run in a temporary copy of the project (its own git repository), never in the
+working tree. The final table lists each target as PASS or FAIL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EDITION = 2023
+VERSION = f"{EDITION}.1"
+COPY = ("Snakefile", "rules", "config", "scripts", "envs", "data/raw", "data/reference", "report")
+OUTPUT_DIRS = ("data/processed", "data/validation", "results", "figures", "reports", "logs")
+SIZES = (10_000, 100_000, 1_000_000)
+QMD = "report/integratiescan.qmd"
+RAW_T1 = f"data/raw/{EDITION}/vragenlijst_t1.csv"
+EDIT_LOOP_RULES = {"report", "provenance", "all"}
+DATA_EDIT_REQUIRED = {"clean", "indicators"}
+# Everything downstream of a raw questionnaire file (build_metadata fingerprints raw data).
+DATA_EDIT_ALLOWED = {
+    "clean",
+    "indicators",
+    "figures",
+    "build_metadata",
+    "report",
+    "provenance",
+    "all",
+}
+
+
+@dataclass
+class Series:
+    """Repeated measurements of one quantity."""
+
+    name: str
+    unit: str
+    values: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    def line(self) -> str:
+        lo, hi = min(self.values), max(self.values)
+        return (
+            f"{self.name:<44} median {self.median:9.2f} {self.unit:<3} "
+            f"(min {lo:.2f}, max {hi:.2f}, n={len(self.values)})"
+        )
+
+
+# --------------------------------------------------------------------------- workflow
+
+
+def make_copy(dest: Path) -> Path:
+    """A fresh copy of the project's workflow inputs as its own git repository."""
+    for rel in COPY:
+        src = ROOT / rel
+        if src.is_dir():
+            shutil.copytree(src, dest / rel, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / rel)
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
+    subprocess.run([*git, "init", "-q"], cwd=dest, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=dest, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "benchmark copy"], cwd=dest, check=True)
+    return dest
+
+
+def wipe_outputs(work: Path) -> None:
+    """Empty every output folder and Snakemake's own records (a cold build)."""
+    for rel in (*OUTPUT_DIRS, ".snakemake"):
+        shutil.rmtree(work / rel, ignore_errors=True)
+
+
+_JOB_LINE = re.compile(r"^\s*(?:local)?rule (\w+):\s*$", re.MULTILINE)
+
+
+def snakemake(work: Path, *extra: str) -> tuple[float, list[str], str]:
+    """Run ``snakemake --cores 2`` in ``work``; return (seconds, rules run, output)."""
+    cmd = ["snakemake", "--cores", "2", "--directory", str(work), *extra]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    out = proc.stdout + proc.stderr
+    if proc.returncode != 0:
+        raise SystemExit(f"snakemake failed ({' '.join(cmd)}):\n{out[-4000:]}")
+    return elapsed, _JOB_LINE.findall(out), out
+
+
+def edit_sentence(work: Path, i: int) -> None:
+    """Change one sentence of the report source (a different word each run)."""
+    path = work / QMD
+    text = path.read_text(encoding="utf-8")
+    marker = "<!-- bench -->"
+    lines = text.split("\n")
+    for k, line in enumerate(lines):
+        if k > 5 and line and line[0].isalpha() and line.rstrip().endswith("."):
+            base = line.split(f" {marker}")[0]
+            lines[k] = f"{base} {marker} Bewerking {i}."
+            break
+    else:
+        raise SystemExit("no prose sentence found in the report source")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def edit_raw_value(work: Path) -> None:
+    """Flip one answer (ontmoet_andere_afkomst ja <-> nee) in the raw T1 questionnaire."""
+    path = work / RAW_T1
+    data = path.read_bytes()
+    text = data.decode("utf-8-sig")
+    lines = text.split("\n")
+    sep = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    header = lines[0].split(sep)
+    col = header.index("ontmoet_andere_afkomst")
+    cells = lines[1].split(sep)
+    cells[col] = {"ja": "nee", "nee": "ja"}.get(cells[col], "ja")
+    lines[1] = sep.join(cells)
+    bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
+    path.write_text(bom + "\n".join(lines), encoding="utf-8")
+
+
+def workflow_benchmarks(runs: int, work: Path) -> tuple[list[Series], list[str]]:
+    """Cold build, no-op, edit loop and data edit; returns timings and check failures."""
+    cold = Series("cold build 2023 (raw -> HTML + PDF)", "s")
+    noop = Series("no-op (everything up to date)", "s")
+    edit = Series("edit loop (one sentence in the .qmd)", "s")
+    data = Series("data edit (one raw T1 answer)", "s")
+    problems: list[str] = []
+    for i in range(runs):
+        wipe_outputs(work)
+        seconds, rules, _ = snakemake(work)
+        cold.values.append(seconds)
+        print(f"  cold run {i + 1}: {seconds:.2f} s, jobs {sorted(set(rules))}", flush=True)
+    for i in range(runs):
+        seconds, rules, out = snakemake(work)
+        noop.values.append(seconds)
+        if rules or "Nothing to be done" not in out:
+            problems.append(f"no-op run {i + 1} ran jobs: {rules}")
+    for i in range(runs):
+        edit_sentence(work, i)
+        seconds, rules, _ = snakemake(work)
+        edit.values.append(seconds)
+        ran = set(rules)
+        print(f"  edit run {i + 1}: {seconds:.2f} s, jobs {sorted(ran)}", flush=True)
+        if "report" not in ran or not ran <= EDIT_LOOP_RULES:
+            problems.append(f"edit loop run {i + 1} ran {sorted(ran)}; expected report only")
+    for i in range(runs):
+        edit_raw_value(work)
+        seconds, rules, _ = snakemake(work)
+        data.values.append(seconds)
+        ran = set(rules)
+        print(f"  data run {i + 1}: {seconds:.2f} s, jobs {sorted(ran)}", flush=True)
+        if not ran >= DATA_EDIT_REQUIRED or not ran <= DATA_EDIT_ALLOWED:
+            problems.append(f"data edit run {i + 1} ran {sorted(ran)}")
+    return [cold, noop, edit, data], problems
+
+
+# --------------------------------------------------------------------------- render
+
+
+def _report_cfg(work: Path) -> dict:
+    sys.path.insert(0, str(ROOT / "src"))
+    import yaml
+
+    from integratiescan.config import with_edition_defaults
+
+    cfg = yaml.safe_load((work / "config" / "config.yaml").read_text(encoding="utf-8"))
+    return with_edition_defaults(cfg, work)
+
+
+RENDER_SNIPPET = """
+import json, sys
+from integratiescan import report_step
+cfg = json.loads(sys.argv[1])
+report_step.run("report/integratiescan.qmd", cfg, "results/{e}/build-metadata.json",
+                sys.argv[2] + "/bench.html", sys.argv[2] + "/bench.pdf", "embedded")
+"""
+
+
+def time_render(work: Path, cfg: dict) -> float:
+    """Our report step (embedded renderer, HTML + PDF) in a fresh process, as the rule runs it."""
+    out = work / "bench-render"
+    out.mkdir(exist_ok=True)
+    snippet = RENDER_SNIPPET.replace("{e}", str(EDITION))
+    t0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", snippet, json.dumps(cfg, default=str), str(out)],
+        cwd=work,
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - t0
+
+
+def write_baseline_notebook(work: Path, cfg: dict) -> Path:
+    """The .qmd as a plain Jupyter notebook (our splitter; parameters injected like Quarto)."""
+    import nbformat
+
+    from integratiescan.render.execute import inject_parameters
+    from integratiescan.render.qmd import parse_qmd
+    from integratiescan.report_step import render_params
+
+    qmd = parse_qmd((work / QMD).read_text(encoding="utf-8"))
+    cells = inject_parameters(qmd.cells, render_params(cfg))
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    for cell in cells:
+        if cell.kind == "code":
+            nb.cells.append(nbformat.v4.new_code_cell(cell.source))
+        else:
+            nb.cells.append(nbformat.v4.new_markdown_cell(cell.source))
+    path = work / "report" / "baseline.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def time_baseline(work: Path, notebook: Path) -> float:
+    """``jupyter nbconvert --execute --to html`` then pandoc (HTML -> typst) and typst -> PDF."""
+    from integratiescan.render.embedded import pandoc_path
+
+    out = work / "bench-baseline"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    t0 = time.perf_counter()
+    subprocess.run(
+        ["jupyter", "nbconvert", "--execute", "--to", "html", str(notebook), "--output-dir", out],
+        cwd=notebook.parent,
+        check=True,
+        capture_output=True,
+    )
+    html = out / f"{notebook.stem}.html"
+    typ = out / f"{notebook.stem}.typ"
+    subprocess.run(
+        [
+            pandoc_path(),
+            str(html),
+            "--standalone",
+            "--to=typst",
+            "--extract-media=.",
+            "-o",
+            str(typ),
+        ],
+        cwd=out,
+        check=True,
+        capture_output=True,
+    )
+    # Notebook HTML keeps in-page anchors that typst cannot resolve: make them plain links.
+    typ.write_text(
+        re.sub(r"link\(<([^>]+)>\)", r'link("#\1")', typ.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2])",
+            str(typ),
+            str(out / f"{notebook.stem}.pdf"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - t0
+
+
+def render_benchmarks(runs: int, work: Path) -> list[Series]:
+    """Our render step against the plain nbconvert + pandoc + typst route."""
+    cfg = _report_cfg(work)
+    ours = Series("render step (ours: embedded, HTML + PDF)", "s")
+    base = Series("baseline (nbconvert --execute + pandoc/typst)", "s")
+    notebook = write_baseline_notebook(work, cfg)
+    for _ in range(runs):
+        ours.values.append(time_render(work, cfg))
+        base.values.append(time_baseline(work, notebook))
+    return [ours, base]
+
+
+# --------------------------------------------------------------------------- scale
+
+
+def worker(raw_dir: str, out_dir: str) -> int:
+    """Clean + indicators on one raw folder (runs in a child process; prints its timings)."""
+    import yaml
+
+    from integratiescan import clean, contract, indicator_step
+    from integratiescan.config import peildatum, with_edition_defaults
+
+    raw, out = Path(raw_dir), Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    cfg = with_edition_defaults(yaml.safe_load((ROOT / "config/config.yaml").read_text()), ROOT)
+    t0 = time.perf_counter()
+    status, message = clean.run_step(
+        {t: raw / f"{t}.csv" for t in contract.TABLES},
+        EDITION,
+        peildatum(cfg),
+        out,
+        out / "validation-errors.csv",
+    )
+    if status:
+        print(message, file=sys.stderr)
+        return status
+    t1 = time.perf_counter()
+    indicator_step.run(
+        {t: out / f"{t}.parquet" for t in contract.TABLES},
+        ROOT / "data/reference/components.csv",
+        cfg,
+        {k: out / f"indicators.{k}" for k in ("csv", "json", "components", "disclosure")},
+    )
+    print(json.dumps({"clean": t1 - t0, "indicators": time.perf_counter() - t1}))
+    return 0
+
+
+def run_child(args: list[str], log: Path) -> tuple[float, float]:
+    """Run a child process; return (wall seconds, its own peak RSS in MB via wait4)."""
+    t0 = time.perf_counter()
+    with open(log, "w") as fh:
+        proc = subprocess.Popen(args, stdout=fh, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.perf_counter() - t0
+    if proc.returncode:
+        raise SystemExit(f"child failed: {' '.join(args)}\n{log.read_text()[-3000:]}")
+    return elapsed, usage.ru_maxrss / 1024  # Linux reports KiB
+
+
+def scale_benchmarks(runs: int, tmp: Path, sizes: tuple[int, ...]) -> dict[int, tuple]:
+    """Time and peak RSS of cleaning + indicators at each synthetic size."""
+    results = {}
+    for n in sizes:
+        raw = tmp / f"raw-{n}"
+        if not raw.exists():
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(ROOT / "scripts/synthesize.py"),
+                    "--edition",
+                    str(EDITION),
+                    "--respondents",
+                    str(n),
+                    "--out",
+                    str(raw),
+                ],
+                check=True,
+                capture_output=True,
+            )
+        wall = Series(f"clean + indicators, {n:,} respondents", "s")
+        rss = Series(f"  peak RSS, {n:,} respondents", "MB")
+        for i in range(runs):
+            out = tmp / f"out-{n}-{i}"
+            seconds, mb = run_child(
+                [sys.executable, __file__, "--worker", str(raw), str(out)], tmp / f"log-{n}"
+            )
+            wall.values.append(seconds)
+            rss.values.append(mb)
+            shutil.rmtree(out, ignore_errors=True)
+        print(f"  {wall.line()}\n  {rss.line()}", flush=True)
+        results[n] = (wall, rss)
+    return results
+
+
+def profile(tmp: Path, work: Path, dest: Path) -> None:
+    """pyinstrument profiles of cleaning + indicators at 1M and of the render step."""
+    dest.mkdir(parents=True, exist_ok=True)
+    raw = tmp / "raw-1000000"
+    out = tmp / "out-profile"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pyinstrument",
+            "-o",
+            str(dest / "clean-indicators-1m.txt"),
+            __file__,
+            "--worker",
+            str(raw),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    cfg = _report_cfg(work)
+    snippet = RENDER_SNIPPET.replace("{e}", str(EDITION))
+    script = work / "bench_render.py"
+    script.write_text(snippet.replace("sys.argv[1]", "sys.argv[1]"), encoding="utf-8")
+    (work / "bench-render").mkdir(exist_ok=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pyinstrument",
+            "-o",
+            str(dest / "render.txt"),
+            str(script),
+            json.dumps(cfg, default=str),
+            str(work / "bench-render"),
+        ],
+        cwd=work,
+        check=True,
+        capture_output=True,
+    )
+
+
+# --------------------------------------------------------------------------- report
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=3, help="runs per scenario (>= 3)")
+    ap.add_argument("--skip-workflow", action="store_true")
+    ap.add_argument("--skip-render", action="store_true")
+    ap.add_argument("--skip-scale", action="store_true")
+    ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    ap.add_argument("--profile", type=Path, help="also write pyinstrument profiles here")
+    ap.add_argument("--worker", nargs=2, metavar=("RAW", "OUT"), help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        return worker(*args.worker)
+    if args.runs < 3:
+        ap.error("--runs must be at least 3")
+
+    lines: list[str] = []
+    targets: list[tuple[str, bool]] = []
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="integratiescan-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        work = make_copy(tmp / "project")
+        if not args.skip_workflow or not args.skip_render:
+            print("workflow benchmarks ...", flush=True)
+            if args.skip_workflow:
+                snakemake(work)
+            else:
+                series, problems = workflow_benchmarks(args.runs, work)
+                cold, noop, edit, data = series
+                lines += [s.line() for s in series]
+                targets += [
+                    (f"cold build <= 20 s (median {cold.median:.1f} s)", cold.median <= 20),
+                    (f"no-op <= 2 s (median {noop.median:.2f} s)", noop.median <= 2),
+                    (f"edit loop <= 6 s (median {edit.median:.1f} s)", edit.median <= 6),
+                    (
+                        "edit loop runs only report (+ provenance)",
+                        not any(p.startswith("edit") for p in problems),
+                    ),
+                    (
+                        "data edit runs only affected steps",
+                        not any(p.startswith("data") for p in problems),
+                    ),
+                ]
+        if not args.skip_render:
+            print("render benchmarks ...", flush=True)
+            ours, base = render_benchmarks(args.runs, work)
+            ratio = ours.median / base.median
+            lines += [
+                ours.line(),
+                base.line(),
+                f"{'render ratio (ours / baseline)':<44} {ratio:.2f}",
+            ]
+            targets.append((f"render ratio <= 1.0 ({ratio:.2f})", ratio <= 1.0))
+        if not args.skip_scale:
+            print("scale benchmarks ...", flush=True)
+            scale = scale_benchmarks(args.runs, tmp, tuple(args.sizes))
+            for wall, rss in scale.values():
+                lines += [wall.line(), rss.line()]
+            if 1_000_000 in scale:
+                wall, rss = scale[1_000_000]
+                targets += [
+                    (
+                        f"1M: clean + indicators <= 15 s (median {wall.median:.1f} s)",
+                        wall.median <= 15,
+                    ),
+                    (f"1M: peak RSS <= 2 GB (median {rss.median:.0f} MB)", rss.median <= 2048),
+                ]
+                if 100_000 in scale:
+                    growth = wall.median / scale[100_000][0].median
+                    lines.append(f"{'time growth 100k -> 1M (x10 rows)':<44} {growth:.2f}x")
+                    targets.append((f"growth 100k -> 1M <= 10x ({growth:.2f}x)", growth <= 10))
+        if args.profile:
+            print("profiling ...", flush=True)
+            profile(tmp, work, args.profile.resolve())
+
+    print("\n## Results\n")
+    print("\n".join(lines))
+    for p in problems:
+        print(f"check: {p}")
+    print("\n## Targets\n")
+    for text, ok in targets:
+        print(f"{verdict(ok)}  {text}")
+    return 0 if all(ok for _, ok in targets) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

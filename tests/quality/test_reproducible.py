@@ -1,0 +1,56 @@
+"""Two clean builds of the 2023 edition give byte-identical artefacts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ARTEFACT_DIRS, Build, artefact_hashes, clone_project, run_snakemake
+
+# Every kind of artefact the brief promises must be among the compared files.
+EXPECTED_KINDS = {
+    "cleaned Parquet": "data/processed/2023/vragenlijst_t1.parquet",
+    "cleaning log": "data/processed/2023/projecten.cleaning.json",
+    "indicator table (csv)": "results/2023/indicators.csv",
+    "indicator table (json)": "results/2023/indicators.json",
+    "components": "results/2023/components.csv",
+    "disclosure log": "results/2023/disclosure-log.csv",
+    "build metadata": "results/2023/build-metadata.json",
+    "figure (SVG)": "figures/2023/fig-maatjes.svg",
+    "figure (PNG)": "figures/2023/fig-maatjes.png",
+    "figure (JSON)": "figures/2023/fig-maatjes.json",
+    "HTML": "reports/2023/integratiescan-2023-v2023.1.html",
+    "PDF": "reports/2023/integratiescan-2023-v2023.1.pdf",
+    "provenance record": "reports/2023/v2023.1/ro-crate-metadata.json",
+}
+
+
+@pytest.mark.slow
+def test_two_clean_builds_are_byte_identical(
+    built_2023: Build, source_repo: Path, tmp_path: Path
+) -> None:
+    # A second fresh checkout of the same commit, in another (deeper) absolute path, so a
+    # leaked absolute path or a clock/random value would show up as a difference.
+    second = clone_project(source_repo, tmp_path / "elsewhere" / "second-checkout")
+    proc = run_snakemake(second)
+    assert proc.returncode == 0, proc.stderr[-5000:]
+    first_hashes = built_2023.hashes
+    second_hashes = artefact_hashes(second)
+
+    missing = {kind: p for kind, p in EXPECTED_KINDS.items() if p not in first_hashes}
+    assert not missing, f"artefacts not built: {missing}"
+    assert sorted(first_hashes) == sorted(second_hashes), "the two builds made different files"
+    drift = [p for p in first_hashes if first_hashes[p] != second_hashes[p]]
+    assert not drift, f"{len(drift)} of {len(first_hashes)} files differ: {drift}"
+    print(f"\n{len(first_hashes)} artefacts byte-identical over two clean builds")
+
+    # No build-machine paths in any artefact (they would break reproducibility elsewhere).
+    for root in (built_2023.root, second):
+        needle = str(root).encode()
+        leaking = [
+            p.relative_to(root).as_posix()
+            for folder in ARTEFACT_DIRS
+            for p in (root / folder).rglob("*")
+            if p.is_file() and needle in p.read_bytes()
+        ]
+        assert not leaking, f"absolute build path {root} in {leaking}"
