@@ -187,3 +187,19 @@ def test_outputs_are_byte_identical(built, tmp_path: Path) -> None:
     a = indicators.json_document(built[2023][0], built[2023][1], s)
     b = indicators.json_document(again[0], again[1], s)
     assert a == b
+
+
+def test_cohort_differences_are_in_the_table(built) -> None:
+    t = built[2023][0].set_index("indicator_id")
+    row = t.loc["vl-afkomst-verschil-c2022-alle"]
+    expected = value(built[2023][0], "vl-afkomst-c2022-alle") - value(
+        built[2023][0], "vl-afkomst-c2021-alle"
+    )
+    assert abs(row["value"] - expected) < 1e-6
+    assert row["unit"] == "pp" and row["method"] == "newcombe-unpaired-10"
+    assert row["ci_high"] < 0  # 71% -> 67%: a clear fall
+    assert (
+        t.loc["vl-leeftijd-verschil-c2022-alle", "ci_low"]
+        < 0
+        < t.loc["vl-leeftijd-verschil-c2022-alle", "ci_high"]
+    )

@@ -164,11 +164,12 @@ def test_rise_between_cohorts():
     df = frame(
         row("vl-leeftijd-c2022-alle", 81.2, low=79.5, high=82.7, n=2226),
         row("vl-leeftijd-c2023-alle", 85.2, low=83.7, high=86.6, n=2412),
+        row("vl-leeftijd-verschil-c2023-alle", 4.0, "pp", low=1.7, high=6.3, n=4638),
     )
     text = text_of(df)
     assert (
         "is gestegen van 81% in cohort 2022 naar 85% in cohort 2023 "
-        "(n = 2.412; 95%-BI 83,7 tot 86,6)" in text
+        "(+4 procentpunt; 95%-BI 1,7 tot 6,3; n = 2.412 in cohort 2023)" in text
     )
 
 
@@ -176,6 +177,7 @@ def test_fall_between_cohorts():
     df = frame(
         row("vl-afkomst-c2021-alle", 71.0, low=69.0, high=73.0, n=2006),
         row("vl-afkomst-c2022-alle", 67.2, low=65.2, high=69.1, n=2224),
+        row("vl-afkomst-verschil-c2022-alle", -3.8, "pp", low=-6.6, high=-1.0, n=4230),
     )
     assert "is gedaald van 71% in cohort 2021 naar 67% in cohort 2022" in text_of(df)
 
@@ -184,6 +186,7 @@ def test_no_clear_change_when_difference_interval_contains_zero():
     df = frame(
         row("vl-afkomst-c2022-alle", 67.5, low=65.5, high=69.4, n=2240),
         row("vl-afkomst-c2023-alle", 68.9, low=67.0, high=70.7, n=2410),
+        row("vl-afkomst-verschil-c2023-alle", 1.4, "pp", low=-1.3, high=4.1, n=4650),
     )
     text = text_of(df)
     assert "is niet duidelijk veranderd: 68% in cohort 2022 en 69% in cohort 2023" in text
@@ -201,11 +204,19 @@ def test_same_whole_percent_is_gelijk_gebleven():
 def test_richting_aandelen_rules():
     old = Rij("a", 54.17, "pct", ci_low=51.98, ci_high=56.35)
     new = Rij("b", 50.07, "pct", ci_low=47.99, ci_high=52.15)
-    # The Wilson intervals overlap (51,98 < 52,15), yet the difference is clear.
-    assert richting_aandelen(old, new) == "gedaald"
-    assert richting_aandelen(new, old) == "gestegen"
-    assert richting_aandelen(old, Rij("c", None, "pct", suppressed=True)) == "onbekend"
-    assert richting_aandelen(None, new) == "onbekend"
+    fall = Rij("d", -4.10, "pp", ci_low=-7.10, ci_high=-1.09)
+    unclear = Rij("d", -4.10, "pp", ci_low=-7.10, ci_high=0.20)
+    # The Wilson intervals overlap (51,98 < 52,15), yet the difference row excludes zero.
+    assert richting_aandelen(old, new, fall) == "gedaald"
+    rise = Rij("d", 4.10, "pp", ci_low=1.09, ci_high=7.10)
+    assert richting_aandelen(new, old, rise) == "gestegen"
+    assert richting_aandelen(old, new, unclear) == "onduidelijk"
+    assert richting_aandelen(old, new, None) == "onbekend"
+    assert richting_aandelen(old, new, Rij("d", None, "pp", suppressed=True)) == "onbekend"
+    assert richting_aandelen(old, Rij("c", None, "pct", suppressed=True), fall) == "onbekend"
+    assert richting_aandelen(None, new, fall) == "onbekend"
+    same = Rij("e", 54.4, "pct", ci_low=52.0, ci_high=56.8)
+    assert richting_aandelen(old, same, unclear) == "gelijk"
 
 
 def test_richting_verandering_rules():

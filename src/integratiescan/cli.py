@@ -122,6 +122,28 @@ def sel_t1_item(ctx: Context, row: pd.Series) -> Selection:
     )
 
 
+def sel_t1_difference(ctx: Context, row: pd.Series) -> Selection:
+    """Cohort c minus the cohort before it (the indicator's ``cohort`` is the newer one)."""
+    item = row["measure"].removesuffix("-verschil")
+    newer = _cohort(row)
+    cohorts = sorted(int(c) for c in ctx.tables[T1]["cohort"].dropna().unique())
+    older = cohorts[cohorts.index(newer) - 1]
+    parts = []
+    n_total = 0
+    for cohort in (newer, older):
+        sel = sel_t1_item(ctx, pd.Series({**row.to_dict(), "measure": item, "cohort": cohort}))
+        parts.append(f"{sel.counted}: {sel.counted_rows} of {sel.rows} (cohort {cohort})")
+        n_total += sel.rows
+    column = T1_ITEMS[item]
+    return Selection(
+        [T1],
+        _where(T1, f"cohort in ({older}, {newer})", f"{column} is answered (not -9)")
+        + f"; compared: cohort {newer} minus cohort {older}",
+        n_total,
+        "; ".join(parts),
+    )
+
+
 def sel_response(ctx: Context, row: pd.Series) -> Selection:
     table = T0 if row["measure"] == "vl-t0-n" else T1
     rows, cond = _q_rows(ctx.tables[table], _cohort(row), row["group"])
@@ -338,6 +360,7 @@ def sel_component(ctx: Context, row: pd.Series) -> Selection:
 #: measure → selection function (faithful to integratiescan.indicators; tested against n).
 REGISTRY: dict[str, Callable[[Context, pd.Series], Selection]] = {
     **{m: sel_t1_item for m in T1_ITEMS},
+    **{f"{m}-verschil": sel_t1_difference for m in T1_ITEMS},
     "vl-t0-n": sel_response,
     "vl-t1-n": sel_response,
     "vl-gepaard-n": sel_paired,

@@ -431,14 +431,13 @@ def questionnaire_indicators(b: Builder, t0: pd.DataFrame, t1: pd.DataFrame) -> 
     for measure, (column, phrase) in T1_ITEMS.items():
         for cohort, g, rows in _subsets(t1, cohorts):
             values = rows[column]
-            valid = values.dropna()
-            yes = int((valid >= 4).sum()) if column == "waardevolle_contacten" else int(valid.sum())
+            yes, valid = _item_counts(rows, column)
             b.survey_share(
                 f"{measure}-{_suffix(cohort, g)}",
                 "vragenlijst",
                 measure,
                 yes,
-                len(valid),
+                valid,
                 f"Aandeel jongeren dat bij de eindmeting (T1) aangeeft: {phrase}; noemer: "
                 f"geldige antwoorden (-9 niet meegeteld); {_who(cohort, g)}",
                 [T1],
@@ -446,6 +445,7 @@ def questionnaire_indicators(b: Builder, t0: pd.DataFrame, t1: pd.DataFrame) -> 
                 group=g,
                 n_missing=int(values.isna().sum()),
             )
+    _cohort_differences(b, t1, cohorts)
     t0_by = {(c, g): rows for c, g, rows in _subsets(t0, cohorts)}
     t1_by = {(c, g): rows for c, g, rows in _subsets(t1, cohorts)}
     for cohort in [*cohorts, None]:
@@ -506,6 +506,51 @@ def questionnaire_indicators(b: Builder, t0: pd.DataFrame, t1: pd.DataFrame) -> 
                 group=g,
             )
     _attitude_change(b, t0, t1, cohorts)
+
+
+def _item_counts(rows: pd.DataFrame, column: str) -> tuple[int, int]:
+    """(answers counted as yes, valid answers) for a T1 item; -9 is not a valid answer."""
+    valid = rows[column].dropna()
+    yes = int((valid >= 4).sum()) if column == "waardevolle_contacten" else int(valid.sum())
+    return yes, len(valid)
+
+
+def _cohort_differences(b: Builder, t1: pd.DataFrame, cohorts: list[int]) -> None:
+    """Change of each T1 share from one cohort to the next (independent groups).
+
+    The report calls a difference between cohorts a rise or fall only when this interval
+    (Newcombe's hybrid score, method 10) excludes zero.
+    """
+    for measure, (column, phrase) in T1_ITEMS.items():
+        for older, newer in zip(cohorts, cohorts[1:], strict=False):
+            for g, code in GROUPS.items():
+                frames = []
+                for cohort in (newer, older):
+                    rows = t1[t1["cohort"] == cohort]
+                    frames.append(rows if code is None else rows[rows["nieuwkomer"] == code])
+                x1, n1 = _item_counts(frames[0], column)
+                x2, n2 = _item_counts(frames[1], column)
+                value, ci = None, None
+                if n1 and n2:
+                    diff, lo, hi = stats.newcombe_unpaired(x1, n1, x2, n2)
+                    value, ci = 100.0 * diff, (100.0 * lo, 100.0 * hi)
+                b.add(
+                    f"{measure}-verschil-c{newer}-{g}",
+                    "vragenlijst",
+                    f"{measure}-verschil",
+                    value,
+                    "pp",
+                    f"Verschil in procentpunten tussen cohort {newer} en cohort {older} in het "
+                    f"aandeel jongeren dat bij de eindmeting (T1) aangeeft: {phrase}; "
+                    f"{GROUP_NL[g]}; twee onafhankelijke groepen",
+                    [T1],
+                    cohort=newer,
+                    group=g,
+                    n=n1 + n2,
+                    ci=ci,
+                    method="newcombe-unpaired-10",
+                    base_min=min(n1, n2),
+                )
 
 
 def _attitude_change(b: Builder, t0: pd.DataFrame, t1: pd.DataFrame, cohorts: list[int]) -> None:

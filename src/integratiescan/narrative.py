@@ -219,26 +219,26 @@ def ronde_label(code: str) -> str:
 # --------------------------------------------------------------------------- change rules
 
 
-def richting_aandelen(oud: Rij | None, nieuw: Rij | None) -> str:
-    """Classify the change between two independent shares (two cohorts or editions).
+def richting_aandelen(oud: Rij | None, nieuw: Rij | None, verschil: Rij | None) -> str:
+    """Classify the change between two cohorts' shares by the table's difference row.
 
-    Returns ``gestegen``, ``gedaald``, ``gelijk`` (same whole percent), ``onduidelijk``
-    (difference interval contains zero) or ``onbekend`` (a value or interval is missing or
-    suppressed). See the module docstring for the interval rule.
+    ``verschil`` is the indicator ``vl-<item>-verschil-c<new>-<group>`` (Newcombe's interval
+    for two independent proportions, computed in :mod:`integratiescan.indicators`). Returns
+    ``gestegen`` / ``gedaald`` when that interval excludes zero, ``gelijk`` when both shares
+    round to the same whole percent, ``onduidelijk`` otherwise, and ``onbekend`` when a value
+    or the difference is missing or suppressed.
     """
     if oud is None or nieuw is None or not oud.bruikbaar or not nieuw.bruikbaar:
         return "onbekend"
     if nl.rond(oud.value, 0) == nl.rond(nieuw.value, 0):
         return "gelijk"
-    bounds = (oud.ci_low, oud.ci_high, nieuw.ci_low, nieuw.ci_high)
-    if any(b is None for b in bounds):
+    if verschil is None or not verschil.bruikbaar:
         return "onbekend"
-    d = nieuw.value - oud.value
-    low = d - math.hypot(nieuw.value - nieuw.ci_low, oud.ci_high - oud.value)
-    high = d + math.hypot(nieuw.ci_high - nieuw.value, oud.value - oud.ci_low)
-    if low > 0:
+    if verschil.ci_low is None or verschil.ci_high is None:
+        return "onbekend"
+    if verschil.ci_low > 0:
         return "gestegen"
-    if high < 0:
+    if verschil.ci_high < 0:
         return "gedaald"
     return "onduidelijk"
 
@@ -532,16 +532,13 @@ class _Schrijver:
                 f"{subject}, is {self.pct(new)} in cohort {c} {detail}; voor cohort {v} is "
                 "dit cijfer niet gepubliceerd."
             )
-        richting = richting_aandelen(old, new)
-        if richting == "gestegen":
+        diff = self.rij(f"vl-{measure}-verschil-c{c}-alle")
+        richting = richting_aandelen(old, new, diff)
+        if richting in ("gestegen", "gedaald"):
+            change = f"({self.pp(diff)}; {self.bi(diff)}; n = {nl.aantal(new.n)} in cohort {c})"
             return (
-                f"{subject}, is gestegen van {self.pct(old)} in cohort {v} naar "
-                f"{self.pct(new)} in cohort {c} {detail}."
-            )
-        if richting == "gedaald":
-            return (
-                f"{subject}, is gedaald van {self.pct(old)} in cohort {v} naar "
-                f"{self.pct(new)} in cohort {c} {detail}."
+                f"{subject}, is {richting} van {self.pct(old)} in cohort {v} naar "
+                f"{self.pct(new)} in cohort {c} {change}."
             )
         if richting == "gelijk":
             return (
