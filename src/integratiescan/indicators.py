@@ -425,11 +425,25 @@ def _who(cohort: int | None, group: str) -> str:
 
 def questionnaire_indicators(b: Builder, t0: pd.DataFrame, t1: pd.DataFrame) -> None:
     """T1 shares, response, and the paired T0→T1 change of the attitude item."""
+    # Only these columns are used; narrow frames make the many subset filters cheap.
+    t0 = t0[["respondent_id", "cohort", "nieuwkomer", "graag_andere_achtergrond", "gepaard"]]
+    t1 = t1[
+        [
+            "respondent_id",
+            "cohort",
+            "nieuwkomer",
+            "graag_andere_achtergrond",
+            "gepaard",
+            *(column for column, _ in T1_ITEMS.values()),
+        ]
+    ]
     cohorts = sorted(
         set(t0["cohort"].dropna().astype(int)) | set(t1["cohort"].dropna().astype(int))
     )
+    t0_by = {(c, g): rows for c, g, rows in _subsets(t0, cohorts)}
+    t1_by = {(c, g): rows for c, g, rows in _subsets(t1, cohorts)}
     for measure, (column, phrase) in T1_ITEMS.items():
-        for cohort, g, rows in _subsets(t1, cohorts):
+        for (cohort, g), rows in t1_by.items():
             values = rows[column]
             yes, valid = _item_counts(rows, column)
             b.survey_share(
@@ -445,9 +459,7 @@ def questionnaire_indicators(b: Builder, t0: pd.DataFrame, t1: pd.DataFrame) -> 
                 group=g,
                 n_missing=int(values.isna().sum()),
             )
-    _cohort_differences(b, t1, cohorts)
-    t0_by = {(c, g): rows for c, g, rows in _subsets(t0, cohorts)}
-    t1_by = {(c, g): rows for c, g, rows in _subsets(t1, cohorts)}
+    _cohort_differences(b, t1_by, cohorts)
     for cohort in [*cohorts, None]:
         for g in GROUPS:
             r0, r1 = t0_by[(cohort, g)], t1_by[(cohort, g)]
@@ -515,7 +527,9 @@ def _item_counts(rows: pd.DataFrame, column: str) -> tuple[int, int]:
     return yes, len(valid)
 
 
-def _cohort_differences(b: Builder, t1: pd.DataFrame, cohorts: list[int]) -> None:
+def _cohort_differences(
+    b: Builder, t1_by: dict[tuple[int | None, str], pd.DataFrame], cohorts: list[int]
+) -> None:
     """Change of each T1 share from one cohort to the next (independent groups).
 
     The report calls a difference between cohorts a rise or fall only when this interval
@@ -523,13 +537,9 @@ def _cohort_differences(b: Builder, t1: pd.DataFrame, cohorts: list[int]) -> Non
     """
     for measure, (column, phrase) in T1_ITEMS.items():
         for older, newer in zip(cohorts, cohorts[1:], strict=False):
-            for g, code in GROUPS.items():
-                frames = []
-                for cohort in (newer, older):
-                    rows = t1[t1["cohort"] == cohort]
-                    frames.append(rows if code is None else rows[rows["nieuwkomer"] == code])
-                x1, n1 = _item_counts(frames[0], column)
-                x2, n2 = _item_counts(frames[1], column)
+            for g in GROUPS:
+                x1, n1 = _item_counts(t1_by[(newer, g)], column)
+                x2, n2 = _item_counts(t1_by[(older, g)], column)
                 value, ci = None, None
                 if n1 and n2:
                     diff, lo, hi = stats.newcombe_unpaired(x1, n1, x2, n2)

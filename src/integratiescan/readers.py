@@ -78,7 +78,47 @@ def read_csv(path: str | Path) -> RawTable:
         raise ReadError(path, "the file is empty (no header, no rows)")
     header = text.split("\n", 1)[0]
     delimiter = _sniff_delimiter(header)
-    frame = pd.read_csv(
+    frame = _parse(text, delimiter)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.index = _line_numbers(text, len(frame), delimiter)
+    frame.index.name = "regel"
+    if frame.empty:
+        raise ReadError(path, "the file has a header but no data rows")
+    return RawTable(path, frame, hashlib.sha256(data).hexdigest(), encoding, delimiter)
+
+
+def _parse(text: str, delimiter: str) -> pd.DataFrame:
+    """Parse CSV text into string cells (empty string for an empty cell).
+
+    Arrow's multi-threaded parser is used when every line is a row (no blank lines, which
+    must be counted, not skipped); pandas' parser, which keeps blank lines, otherwise.
+    """
+    if "\n\n" not in text.rstrip("\n") and not text.startswith("\n"):
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        try:
+            table = pacsv.read_csv(
+                io.BytesIO(text.encode("utf-8")),
+                parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=None,
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                    auto_dict_encode=False,
+                    include_missing_columns=False,
+                    null_values=[],
+                    true_values=[],
+                    false_values=[],
+                ),
+                read_options=pacsv.ReadOptions(autogenerate_column_names=False),
+            )
+        except pa.ArrowInvalid:
+            pass  # ragged rows and other oddities: let pandas report them its way
+        else:
+            table = table.cast(pa.schema([(f.name, pa.string()) for f in table.schema]))
+            return table.to_pandas()
+    return pd.read_csv(
         io.StringIO(text),
         sep=delimiter,
         dtype=str,
@@ -88,12 +128,6 @@ def read_csv(path: str | Path) -> RawTable:
         engine="c",
         quoting=csv.QUOTE_MINIMAL,
     )
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame.index = _line_numbers(text, len(frame), delimiter)
-    frame.index.name = "regel"
-    if frame.empty:
-        raise ReadError(path, "the file has a header but no data rows")
-    return RawTable(path, frame, hashlib.sha256(data).hexdigest(), encoding, delimiter)
 
 
 def _line_numbers(text: str, nrows: int, delimiter: str) -> pd.Index:
