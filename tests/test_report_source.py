@@ -242,6 +242,7 @@ def test_parameters_cell():
     assert ns["synthetic"] is True
     assert ns["indicators_dir"] == "../results"
     assert ns["figures_dir"] == "../figures"
+    assert ns["processed_dir"] == "../data/processed"  # cleaning logs for the appendix
 
 
 def test_all_figures_included_and_referenced():
@@ -288,6 +289,10 @@ def test_required_sections():
         "# Wat is er veranderd",
         "# Verantwoording",
         "# Colofon",
+        "## Validatie van de gegevens",
+        "## Niet gepubliceerde cijfers",
+        "R.validatie()",
+        "R.onthulling()",
         'title="Over deze cijfers"',
     ):
         assert heading in text, heading

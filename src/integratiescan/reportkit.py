@@ -141,6 +141,8 @@ MAAT_LABELS: dict[str, str] = {
     "mt-koppelingen-n": "Maatjeskoppelingen",
     "mt-3mnd-pct": "Minstens drie maanden gekoppeld",
     "mt-geenklik-pct": "Gestopt omdat het niet klikte",
+    "mt-3mnd": "Minstens drie maanden gekoppeld",
+    "mt-geenklik": "Gestopt omdat het niet klikte",
     "mt-geenklik-training-verschil-pp": "Verschil gestopt zonder klik: getraind min ongetraind",
     "mt-geenklik-groep-verschil-pp": "Verschil gestopt zonder klik: met min zonder groep",
     "comp-pct": "Integratieprojecten gericht op component",
@@ -169,6 +171,8 @@ LAAG_LABELS = {
     "context": "Context",
 }
 _STREEP = "–"
+# Typst attribute on a Div: pandoc writes ``#block[#set text(size: ..); ...]`` (PDF only).
+_KLEIN = 'typst:text:size="8.5pt"'
 
 
 class Md:
@@ -206,11 +210,151 @@ def _escape_cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def markdown_tabel(df: pd.DataFrame, caption: str | None = None, label: str | None = None) -> str:
-    """A pipe table (plus optional ``: caption {#tbl-x}`` line)."""
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_SPAN = re.compile(r"\[([^\]]*)\]\{[^}]*\}")
+_NUMERIEK = re.compile(r"^[<>≥≤+\-−]?\s?\d")
+_GEEN_WAARDE = {"", _STREEP, "niet gepubliceerd", ONBEKEND}
+#: Total dash count of a pipe table's separator line. Longer than pandoc's line width (72),
+#: so pandoc takes relative column widths from the dash counts (see :func:`markdown_tabel`).
+_TABEL_BREEDTE = 100
+#: PDF geometry for column widths: text width (21 cm A4 minus 2 × 2.4 cm margins = 459 pt),
+#: cell padding (5 pt either side), table text size (0.88 em of 10.5 pt; of 8.5 pt in the
+#: appendix). See render/templates/report.typ.
+_TEKSTBREEDTE_PT = 459.0
+_OPVULLING_PT = 10.0
+_TABEL_PT = 9.24
+_TABEL_PT_KLEIN = 7.48
+
+
+def zichtbaar(text: object) -> str:
+    """The visible text of a Markdown cell: links and spans reduced to their text."""
+    out = _MD_LINK.sub(r"\1", str(text))
+    out = _MD_SPAN.sub(r"\1", out)
+    return out.replace("**", "").replace("`", "").replace("\\", "")
+
+
+def _is_numeriek(values: Iterable[object]) -> bool:
+    """A column is numeric when every cell is a number (or a dash) and one has a digit."""
+    seen = False
+    for value in values:
+        text = zichtbaar(value).strip()
+        if text in _GEEN_WAARDE:
+            continue
+        if not _NUMERIEK.match(text):
+            return False
+        seen = True
+    return seen
+
+
+def _em(text: str, bold: bool = False) -> float:
+    """Width of *text* in em in the PDF's serif (Libertinus Serif, measured with Typst)."""
+    width = 0.0
+    for ch in text:
+        if ch.isdigit():
+            width += 0.47
+        elif ch in " .,:;'’‘()|":
+            width += 0.26
+        elif ch in "-/":
+            width += 0.33
+        elif ch in "+−–%":
+            width += 0.65
+        elif ch.isupper():
+            width += 0.63
+        else:
+            width += 0.47
+    return width * (1.12 if bold else 1.0)
+
+
+def _woorden(text: str) -> list[str]:
+    """The pieces between line-break opportunities (spaces, after hyphens and slashes)."""
+    return [w for w in re.split(r"(?<=[-/])|\s+", text) if w]
+
+
+def kolom_opmaak(df: pd.DataFrame, punt: float = _TABEL_PT) -> list[tuple[str, int]]:
+    """(alignment ``l``/``r``, relative width in percent) for every column of *df*.
+
+    Text columns are left-aligned, numeric columns right-aligned. A numeric column gets the
+    width of its longest cell (or header word), so numbers never wrap. The text columns share
+    the rest: their natural width (longest cell, capped) when it fits, else at least their
+    longest unbreakable piece, so words are not hyphenated and the first (text) column of
+    the key tables gets the room it needs instead of an equal share. *punt* is the size of
+    the table text in the PDF.
+    """
+    breedte = _TEKSTBREEDTE_PT / punt
+    opvulling = _OPVULLING_PT / punt
+    # per column: numeric?, hard minimum (longest piece between break opportunities), soft
+    # minimum (ids and file names unbroken), natural width (longest cell, capped); in em
+    specs: list[tuple[bool, float, float, float]] = []
+    for col in df.columns:
+        cells = [zichtbaar(v) for v in df[col].tolist()]
+        header = zichtbaar(col)
+        head_word = max((_em(w, bold=True) for w in _woorden(header)), default=0.0)
+        if _is_numeriek(df[col].tolist()):
+            # numbers get a little slack; a short header stays on one line if there is room
+            head = _em(header, bold=True)
+            head = head if head <= 8.0 else head_word
+            need = max([_em(c) + 0.3 for c in cells] + [head_word]) + opvulling
+            full = max([_em(c) + 0.3 for c in cells] + [head]) + opvulling
+            specs.append((True, need, need, full))
+        else:
+            bold = any("**" in str(v) for v in df[col].tolist())
+            hard = max([_em(w, bold) for c in cells for w in _woorden(c)] + [head_word])
+            tokens = [c.strip() for c in cells if " " not in c.strip()]
+            soft = max([min(_em(t, bold), 18.0) for t in tokens] + [hard])
+            natural = min(max([_em(c, bold) for c in cells] + [_em(header, bold=True)]), 22.0)
+            natural = max(natural, soft)
+            specs.append((False, hard + opvulling, soft + opvulling, natural + opvulling))
+    # levels from generous to tight: (numeric header on one line?, text lower, text upper)
+    levels = [(True, 3, 3), (True, 2, 3), (False, 2, 3), (False, 1, 2)]
+    widths: list[float] = [hard for _, hard, _, _ in specs]  # too tight: minimum everywhere
+    room = breedte
+    for one_line, low_i, up_i in levels:
+        fixed = sum(spec[3 if one_line else 1] for spec in specs if spec[0])
+        room = breedte - fixed
+        lo = sum(spec[low_i] for spec in specs if not spec[0])
+        hi = sum(spec[up_i] for spec in specs if not spec[0])
+        if room < lo:
+            continue
+        widths = []
+        for spec in specs:
+            low, up = spec[low_i], spec[up_i]
+            if spec[0]:
+                widths.append(spec[3 if one_line else 1])
+            elif room >= hi:  # spare room goes to the text columns
+                widths.append(up + (room - hi) * up / hi if hi else up)
+            else:
+                widths.append(low + (room - lo) * (up - low) / (hi - lo) if hi > lo else low)
+        break
+    text_cols = sum(1 for numeric, *_r in specs if not numeric)
+    if not text_cols and room > 0:  # only numeric columns: spread the spare room evenly
+        widths = [w + room / len(widths) for w in widths]
+    total = sum(widths) or 1.0
+    return [
+        ("r" if numeric else "l", max(3, round(w / total * _TABEL_BREEDTE)))
+        for (numeric, *_r), w in zip(specs, widths, strict=True)
+    ]
+
+
+def markdown_tabel(
+    df: pd.DataFrame,
+    caption: str | None = None,
+    label: str | None = None,
+    punt: float = _TABEL_PT,
+) -> str:
+    """A pipe table (plus optional ``: caption {#tbl-x}`` line) with alignment and widths.
+
+    The separator line carries the layout: ``:---`` left (text), ``---:`` right (numbers),
+    and its dash counts are the relative column widths. The line is longer than pandoc's
+    line width, which is what makes pandoc use those relative widths (HTML ``<col>`` widths,
+    Typst ``columns: (..%)``) instead of equal or content-guessed widths.
+    """
     cols = [str(c) for c in df.columns]
     lines = ["| " + " | ".join(_escape_cell(c) for c in cols) + " |"]
-    lines.append("|" + "|".join("---" for _ in cols) + "|")
+    seps = []
+    for align, width in kolom_opmaak(df, punt):
+        dashes = "-" * width
+        seps.append(":" + dashes if align == "l" else dashes + ":")
+    lines.append("|" + "|".join(seps) + "|")
     for rec in df.itertuples(index=False):
         lines.append("| " + " | ".join(_escape_cell(v) for v in rec) + " |")
     text = "\n".join(lines) + "\n"
@@ -269,6 +413,18 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _lees_opschoning(folder: Path) -> dict[str, dict[str, Any]]:
+    """The cleaning logs ``<table>.cleaning.json`` of an edition, by table name."""
+    out: dict[str, dict[str, Any]] = {}
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.glob("*.cleaning.json")):
+        data = _read_json(path)
+        if data:
+            out[str(data.get("table") or path.name.removesuffix(".cleaning.json"))] = data
+    return out
+
+
 def _leeg_indicatoren() -> pd.DataFrame:
     cols = [
         "indicator_id",
@@ -306,6 +462,7 @@ class Rapport:
         synthetic: bool = True,
         indicators_dir: str | Path = "../results",
         figures_dir: str | Path = "../figures",
+        processed_dir: str | Path | None = None,
         *,
         output_format: str | None = None,
         config_path: str | Path | None = None,
@@ -315,6 +472,11 @@ class Rapport:
         self.revision = int(revision)
         self.indicators_dir = Path(indicators_dir)
         self.figures_dir = Path(figures_dir)
+        self.processed_dir = (
+            Path(processed_dir)
+            if processed_dir is not None
+            else self.indicators_dir.parent / "data" / "processed"
+        )
         self.map = self.indicators_dir / str(self.edition)
         fmt = output_format or os.environ.get(ENV_FORMAT) or "html"
         self.output_format = str(fmt).lower()
@@ -333,6 +495,11 @@ class Rapport:
         comp_path = self.map / "components.csv"
         self.componenten = narrative.lees_componenten(comp_path) if comp_path.is_file() else None
         self.metadata = _read_json(self.map / "build-metadata.json")
+        self.opschoning = _lees_opschoning(self.processed_dir / str(self.edition))
+        log_path = self.map / "disclosure-log.csv"
+        self.onthullingslog = (
+            pd.read_csv(log_path, dtype=str, keep_default_na=False) if log_path.is_file() else None
+        )
         self.tabel_ = narrative.Tabel(self.indicatoren)
         self._records = {str(r["indicator_id"]): r for r in self.indicatoren.to_dict("records")}
 
@@ -446,7 +613,10 @@ class Rapport:
         rij = self._rij(indicator_id)
         if rij is None:
             return self._ontbreekt(indicator_id)
-        return Md(nl.bi(rij.ci_low, rij.ci_high))
+        text = nl.bi(rij.ci_low, rij.ci_high)
+        if rij.ci_low is None or rij.ci_high is None:
+            return Md(text)
+        return Md(self._link(indicator_id, text))
 
     def x_van_y(self, indicator_id: str) -> Md:
         """``25 van de 181`` from a share's numerator and denominator."""
@@ -558,23 +728,57 @@ class Rapport:
         We emit the figure as Markdown from the cell (``output: asis``) instead of using
         ``fig-cap``/``fig-alt`` cell options, because the caption and alt text come from the
         sidecar JSON and cell options are static text. The crossref id is the figure id.
+        The caption ends with a source line (:meth:`figuur_bron`) naming the indicators the
+        figure draws, each linked to its row in the appendix.
         """
         fallback_title, fallback_alt = FIGUREN.get(fig_id, (fig_id, fig_id))
         base = self.figures_dir / str(self.edition)
         sidecar = _read_json(base / f"{fig_id}.json")
-        title = str(sidecar.get("title_nl") or fallback_title)
-        alt = str(sidecar.get("alt_nl") or fallback_alt)
-        title = title.replace("[", "(").replace("]", ")").replace("\n", " ")
-        alt = alt.replace('"', "'").replace("\n", " ")
+        title = str(sidecar.get("title") or sidecar.get("title_nl") or fallback_title)
+        alt = str(sidecar.get("alt") or sidecar.get("alt_nl") or fallback_alt)
+        title = _md_tekst(" ".join(title.split()))
+        alt = " ".join(alt.replace('"', "'").split())
+        ids = sidecar.get("indicators", sidecar.get("indicator_ids"))
+        bron = self.figuur_bron(ids if isinstance(ids, list) else None)
+        caption = f"{title.rstrip('.')}. {bron}" if bron else title
         svg = base / f"{fig_id}.svg"
         if svg.is_file():
-            return Md(f'![{title}]({svg.as_posix()}){{#{fig_id} fig-alt="{alt}"}}\n')
+            return Md(f'![{caption}]({svg.as_posix()}){{#{fig_id} fig-alt="{alt}"}}\n')
         return Md(
             f"::: {{#{fig_id}}}\n"
             f"*Figuur nog niet beschikbaar: `{svg.as_posix()}` is nog niet gemaakt.*\n\n"
-            f"{title}\n"
+            f"{caption}\n"
             ":::\n"
         )
+
+    def figuur_bron(self, ids: list[str] | None, maximum: int = 4) -> str:
+        """``Bron: indicatoren a, b-* en 6 andere.`` for a figure's indicator ids.
+
+        Ids of one measure are shown as one pattern (``vl-afkomst-*``) linked to the first of
+        them; at most *maximum* items are listed, the rest is counted. Only ids present in the
+        table are linked (their rows exist in the appendix); absent ids are left out.
+        ``ids is None`` (no sidecar) gives no source line; an empty list says so.
+        """
+        if ids is None:
+            return ""
+        known = [str(i) for i in ids if str(i) in self.tabel_]
+        if not known:
+            return "Bron: schema, geen cijfers uit de indicatortabel."
+        groups: dict[str, list[str]] = {}
+        for iid in known:
+            measure = str(self._records[iid].get("measure") or iid)
+            groups.setdefault(measure, []).append(iid)
+        items = []
+        for members in groups.values():
+            text = members[0] if len(members) == 1 else _patroon(members)
+            items.append((self._link(members[0], _md_tekst(text)), len(members)))
+        shown = items[:maximum]
+        rest = sum(count for _, count in items[maximum:])
+        texts = [t for t, _ in shown]
+        if rest:
+            texts.append(f"{nl.aantal(rest)} andere")
+        word = "indicator" if len(known) == 1 else "indicatoren"
+        return f"Bron: {word} {nl.opsomming(texts)}."
 
     # ------------------------------------------------------------------ table builders
 
@@ -599,8 +803,7 @@ class Rapport:
         rij = self.tabel_.get(indicator_id)
         if rij is None:
             return None
-        rec = self._records[indicator_id]
-        out = {"Indicator": self.label(indicator_id)}
+        out = {"Indicator": self._link(indicator_id, _md_tekst(self.label(indicator_id)))}
         if extra:
             out.update(extra)
         out.update(
@@ -615,7 +818,6 @@ class Rapport:
                 "95%-BI": self._bi_tabel(rij),
             }
         )
-        _ = rec
         return out
 
     def tabel_overzicht(self) -> pd.DataFrame:
@@ -721,7 +923,9 @@ class Rapport:
             if rec is None:
                 continue
             groep = str(rec.get("group", ""))
-            r = self._rij_tabel(iid, {"Groep": GROEP_LABELS.get(groep, groep)})
+            # a difference row compares two groups; its label says which
+            label = _STREEP if rec.get("unit") == "pp" else GROEP_LABELS.get(groep, groep)
+            r = self._rij_tabel(iid, {"Groep": label})
             if r:
                 rows.append(r)
         cols = ["Indicator", "Groep", "Waarde", "Teller / noemer", "n", "95%-BI"]
@@ -748,6 +952,15 @@ class Rapport:
             )
         return pd.DataFrame(rows, columns=cols)
 
+    def _verschil(self, unit: str, oud: float, nieuw: float) -> tuple[str, str]:
+        """(old value, difference) as table text, in the unit of the row."""
+        diff = nieuw - oud
+        if unit == "pct":
+            return nl.pct(oud, 1), nl.pp(diff, 1)
+        if unit == "pp":
+            return nl.pp(oud, 1), nl.pp(diff, 1)
+        return nl.getal(oud, 0), ("+" if diff > 0 else "") + nl.getal(diff, 0)
+
     def tabel_wijzigingen(self) -> pd.DataFrame:
         """Indicators whose value differs from ``previous_value``: old, new, difference."""
         rows = []
@@ -757,20 +970,10 @@ class Rapport:
                 continue
             if math.isclose(rij.value, rij.previous_value, rel_tol=0, abs_tol=1e-9):
                 continue
-            diff = rij.value - rij.previous_value
-            if rij.unit in ("pct", "pp"):
-                oud = (
-                    nl.pct(rij.previous_value, 1)
-                    if rij.unit == "pct"
-                    else nl.pp(rij.previous_value, 1)
-                )
-                verschil = nl.pp(diff, 1)
-            else:
-                oud = nl.getal(rij.previous_value, 0)
-                verschil = ("+" if diff > 0 else "") + nl.getal(diff, 0)
+            oud, verschil = self._verschil(rij.unit, rij.previous_value, rij.value)
             rows.append(
                 {
-                    "Indicator": f"[{iid}](#ind-{iid})" if self.links else iid,
+                    "Indicator": self._link(iid, iid),
                     "Vorige editie": oud,
                     "Deze editie": self._waarde_tabel(rij),
                     "Verschil": verschil,
@@ -778,85 +981,419 @@ class Rapport:
             )
         return pd.DataFrame(rows, columns=["Indicator", "Vorige editie", "Deze editie", "Verschil"])
 
+    def _revisienummer(self) -> int:
+        m = re.fullmatch(r"(\d{4})\.(\d+)", str(self.versie()))
+        return int(m.group(2)) if m else self.revision
+
+    def vorige_versie(self) -> tuple[str, Path] | None:
+        """The latest archived earlier revision of this edition, as (version, indicators.csv).
+
+        Archived tables live at ``<indicators_dir>/<edition>/archive/<version>/indicators.csv``
+        (e.g. ``results/2023/archive/2023.1/indicators.csv`` when building 2023.2).
+        """
+        archive = self.map / "archive"
+        if not archive.is_dir():
+            return None
+        current = self._revisienummer()
+        found: list[tuple[int, str, Path]] = []
+        for path in archive.glob("*/indicators.csv"):
+            m = re.fullmatch(rf"{self.edition}\.(\d+)", path.parent.name)
+            if m and int(m.group(1)) < current:
+                found.append((int(m.group(1)), path.parent.name, path))
+        if not found:
+            return None
+        _, version, path = max(found)
+        return version, path
+
+    def tabel_revisie(self, path: Path, version: str) -> pd.DataFrame:
+        """Differences with an earlier revision of this edition: changed, new, dropped, status."""
+        oud_tabel = narrative.Tabel(narrative.lees_indicatoren(path))
+        col_oud = f"Versie {version}"
+        cols = ["Indicator", col_oud, "Deze versie", "Verschil"]
+        rows = []
+        for iid in self.tabel_.ids():
+            rij = self.tabel_.get(iid)
+            oud = oud_tabel.get(iid)
+            assert rij is not None
+            if oud is None:
+                rows.append([self._link(iid, iid), _STREEP, self._waarde_tabel(rij), "nieuw"])
+                continue
+            if oud.bruikbaar and rij.bruikbaar:
+                assert oud.value is not None and rij.value is not None
+                if math.isclose(oud.value, rij.value, rel_tol=0, abs_tol=1e-9):
+                    continue
+                oud_tekst, verschil = self._verschil(rij.unit, oud.value, rij.value)
+                rows.append([self._link(iid, iid), oud_tekst, self._waarde_tabel(rij), verschil])
+            elif oud.bruikbaar != rij.bruikbaar:
+                status = "nu gepubliceerd" if rij.bruikbaar else "nu niet gepubliceerd"
+                rows.append(
+                    [
+                        self._link(iid, iid),
+                        self._waarde_tabel(oud),
+                        self._waarde_tabel(rij),
+                        status,
+                    ]
+                )
+        for iid in oud_tabel.ids():
+            if iid not in self.tabel_:
+                oud = oud_tabel.get(iid)
+                assert oud is not None
+                rows.append([_md_tekst(iid), self._waarde_tabel(oud), _STREEP, "vervallen"])
+        return pd.DataFrame(rows, columns=cols)
+
     # ------------------------------------------------------------------ appendix and colophon
 
     def wijzigingen(self) -> Md:
-        """Section text for "Wat is er veranderd": a table or a sentence."""
-        df = self.tabel_wijzigingen()
+        """Section text for "Wat is er veranderd": tables or sentences.
+
+        Two comparisons: with an archived earlier revision of this edition (when one exists)
+        and with the previous edition (the ``previous_value`` column).
+        """
+        parts: list[str] = []
+        vorige = self.vorige_versie()
+        if vorige is not None:
+            version, path = vorige
+            df = self.tabel_revisie(path, version)
+            if df.empty:
+                parts.append(
+                    f"**Vorige versie.** Ten opzichte van versie {version} van deze editie is "
+                    "geen enkele waarde veranderd.\n"
+                )
+            else:
+                n_rows = nl.meervoud(len(df), "indicator", "indicatoren")
+                parts.append(
+                    f"**Vorige versie.** Deze versie ({self.versie()}) vervangt versie {version} "
+                    f"van dezelfde editie. Bij {n_rows} is de waarde veranderd, nieuw, "
+                    "vervallen of anders gepubliceerd.\n\n"
+                    + markdown_tabel(
+                        df,
+                        caption=f"Verschillen met versie {version} van deze editie",
+                        label="tbl-revisie",
+                    )
+                )
+        else:
+            parts.append(
+                f"**Vorige versie.** Er is geen eerdere versie van editie {self.edition} "
+                "gearchiveerd; dit is de eerste versie van deze editie.\n"
+            )
+
         has_previous = self.indicatoren.get("previous_value", pd.Series(dtype=float)).notna().any()
+        df = self.tabel_wijzigingen()
         if not has_previous:
-            return Md(
-                "Dit is de eerste editie van deze reeks: er zijn geen eerdere waarden om mee te "
-                "vergelijken.\n"
+            parts.append(
+                "**Vorige editie.** Er is geen vorige editie om mee te vergelijken. Dit is de "
+                "eerste editie van deze reeks: er zijn geen eerdere waarden.\n"
             )
-        if df.empty:
-            return Md("Geen enkele indicator heeft een andere waarde dan in de vorige editie.\n")
-        verb = "heeft" if len(df) == 1 else "hebben"
-        intro = (
-            f"In deze editie {verb} {nl.meervoud(len(df), 'indicator', 'indicatoren')} een "
-            "andere waarde dan in de vorige editie. Het verschil is bij percentages uitgedrukt "
-            "in procentpunt.\n\n"
-        )
-        return Md(
-            intro
-            + markdown_tabel(
-                df,
-                caption="Indicatoren met een andere waarde dan in de vorige editie",
-                label="tbl-wijzigingen",
+        elif df.empty:
+            parts.append(
+                "**Vorige editie.** Geen enkele indicator heeft een andere waarde dan in de "
+                "vorige editie.\n"
             )
+        else:
+            verb = "heeft" if len(df) == 1 else "hebben"
+            parts.append(
+                f"**Vorige editie.** In deze editie {verb} "
+                f"{nl.meervoud(len(df), 'indicator', 'indicatoren')} een andere waarde dan in "
+                "de vorige editie. Het verschil is bij percentages uitgedrukt in procentpunt.\n\n"
+                + markdown_tabel(
+                    df,
+                    caption="Indicatoren met een andere waarde dan in de vorige editie",
+                    label="tbl-wijzigingen",
+                )
+            )
+        return Md("\n".join(parts))
+
+    # -- sources and their fingerprints
+
+    def bron_hash(self, table: str) -> tuple[str, str]:
+        """(first twelve hex digits of the raw file's SHA-256, where it was read).
+
+        The cleaning log of the table (``<table>.cleaning.json``, key ``sha256``) first; else
+        ``raw_files`` in ``build-metadata.json`` (the raw file whose name stem is the table).
+        """
+        log = self.opschoning.get(table) or {}
+        digest = log.get("sha256")
+        if isinstance(digest, str) and digest:
+            return digest[:12], "opschoning"
+        raw = self.metadata.get("raw_files")
+        if isinstance(raw, dict):
+            for name, value in sorted(raw.items()):
+                if Path(str(name)).stem == table and isinstance(value, str) and value:
+                    return value[:12], "build-metadata"
+        return ONBEKEND, ""
+
+    def _bron_tekst(self, sources: str) -> str:
+        """``vragenlijst_t1 (5c529efadd0b)``: plain text, so it wraps inside a table cell."""
+        names = [x.strip() for x in str(sources).split(";") if x.strip()]
+        return ", ".join(f"{_md_tekst(x)} ({self.bron_hash(x)[0]})" for x in names) or _STREEP
+
+    def _hash_uitleg(self) -> str:
+        names: list[str] = []
+        for value in self.indicatoren.get("source_tables", pd.Series(dtype=str)):
+            names.extend(x.strip() for x in str(value).split(";") if x.strip())
+        origins = {self.bron_hash(x)[1] for x in set(names)}
+        where = []
+        if "opschoning" in origins:
+            where.append(
+                f"het opschoningslog van de tabel (`data/processed/{self.edition}/"
+                "<tabel>.cleaning.json`, veld `sha256`)"
+            )
+        if "build-metadata" in origins:
+            where.append("`raw_files` in `build-metadata.json`")
+        if not where:
+            return "Vingerafdrukken van de bronbestanden zijn bij deze bouw niet beschikbaar.\n"
+        return (
+            "Achter elke brontabel staat tussen haakjes de vingerafdruk van het ruwe bestand "
+            "waaruit de tabel is opgeschoond: de eerste twaalf tekens van de SHA-256 uit "
+            f"{nl.opsomming(where, 'of')}. Dezelfde waarde staat in de provenance van het "
+            "rapport.\n"
         )
 
+    # -- the appendix "Verantwoording"
+
+    #: Columns moved to the line above a group's table when every row has the same value.
+    _GEDEELD = ("Methode", "Status", "Bron")
+    #: Columns dropped from a group's table when no row has a value.
+    _WEGLAATBAAR = (
+        "Afbakening",
+        "Definitie",
+        "Teller / noemer",
+        "−9 weggelaten",
+        "95%-BI",
+        "McNemar mid-p",
+        "Vorige editie",
+    )
+
+    def _verantwoording_rij(self, rec: dict[str, Any], rest: str, kolom: str) -> dict[str, str]:
+        iid = str(rec["indicator_id"])
+        rij = self.tabel_.get(iid)
+        assert rij is not None
+        published = not rij.suppressed
+        n_missing = rec.get("n_missing")
+        p = rec.get("p_value")
+        reason = str(rec.get("suppression_reason") or "").strip()
+        if rij.previous_value is not None:
+            prev = narrative.Rij(id=iid, value=rij.previous_value, unit=rij.unit)
+            vorige = self._waarde_tabel(prev)
+        else:
+            vorige = _STREEP
+        return {
+            "Indicator": f"[**{iid}**]{{#ind-{iid}}}",
+            kolom: _md_tekst(rest) if rest else _STREEP,
+            "Waarde": self._waarde_tabel(rij),
+            "Teller / noemer": (
+                f"{nl.aantal(rij.numerator)} / {nl.aantal(rij.denominator)}"
+                if published and rij.numerator is not None and rij.denominator is not None
+                else _STREEP
+            ),
+            "n": nl.aantal(rij.n) if published and rij.n is not None else _STREEP,
+            "−9 weggelaten": (
+                nl.aantal(float(n_missing)) if published and not nl.is_leeg(n_missing) else _STREEP
+            ),
+            "95%-BI": self._bi_tabel(rij),
+            "McNemar mid-p": (_p_tekst(float(p)) if published and not nl.is_leeg(p) else _STREEP),
+            "Vorige editie": vorige,
+            "Methode": _md_tekst(str(rec.get("method") or "").strip()) or _STREEP,
+            "Status": (
+                "gepubliceerd"
+                if published
+                else "niet gepubliceerd" + (f": {_md_tekst(reason)}" if reason else "")
+            ),
+            "Bron": self._bron_tekst(str(rec.get("source_tables") or "")),
+        }
+
+    def _verantwoording_blok(
+        self, recs: list[dict[str, Any]], kop: str | None, gedeeld: str, kolom: str
+    ) -> str:
+        """One group: a line with what the rows share, then a compact table of the rows."""
+        rests = [str(r["_rest"]) for r in recs]
+        rows = [
+            self._verantwoording_rij(r, rest, kolom) for r, rest in zip(recs, rests, strict=True)
+        ]
+        df = pd.DataFrame(rows)
+        line = []
+        if kop:
+            line.append(f"**{_md_tekst(kop)}**" + (f": {_md_tekst(gedeeld)}" if gedeeld else ""))
+        for col in self._GEDEELD:
+            values = set(df[col])
+            if len(values) == 1:
+                value = values.pop()
+                if col == "Status" and value == "gepubliceerd":
+                    value = "alle cijfers gepubliceerd" if len(df) > 1 else "gepubliceerd"
+                line.append(f"{col}: {value}")
+                df = df.drop(columns=col)
+        for col in self._WEGLAATBAAR:
+            if col in df.columns and (df[col] == _STREEP).all():
+                df = df.drop(columns=col)
+        text = ". ".join(line) + ".\n\n" if line else ""
+        return text + markdown_tabel(df, punt=_TABEL_PT_KLEIN)
+
     def verantwoording(self) -> Md:
-        """Every indicator row with its anchor ``#ind-<id>`` and all its fields."""
-        parts: list[str] = []
+        """Every indicator row, with its anchor ``#ind-<id>``, grouped by measure.
+
+        Per domain, rows of one measure form one compact table; what all rows of a measure
+        share (the common part of the definition, the method, the status, the sources with
+        their fingerprints) is said once above the table. Single-row measures are collected
+        into one table with their full definition. Set in a smaller type in the PDF.
+        """
         df = self.indicatoren
+        if df.empty:
+            return Md("*De indicatortabel ontbreekt; er zijn geen rijen om te verantwoorden.*\n")
+        parts: list[str] = [self._hash_uitleg()]
         known = [d for d, _ in DOMEINEN]
         for domain, heading in [*DOMEINEN, ("", "Overig")]:
             sub = df[df["domain"] == domain] if domain else df[~df["domain"].isin(known)]
             if sub.empty:
                 continue
+            groups: dict[str, list[dict[str, Any]]] = {}
+            for rec in sub.to_dict("records"):
+                key = str(rec.get("measure") or "") or str(rec["indicator_id"])
+                groups.setdefault(key, []).append(rec)
+            blocks = self._domein_blokken(list(groups.values()))
             parts.append(f"## {heading} {{.unnumbered}}\n")
-            for rec in sub.sort_values("indicator_id").to_dict("records"):
-                parts.append(self._verantwoording_item(rec))
-            parts.append("")
-        if not parts:
-            return Md("*De indicatortabel ontbreekt; er zijn geen rijen om te verantwoorden.*\n")
+            parts.append(f"::: {{.verantwoording {_KLEIN}}}\n" + "\n".join(blocks) + ":::\n")
         return Md("\n".join(parts) + "\n")
 
-    def _verantwoording_item(self, rec: dict[str, Any]) -> str:
+    def _domein_blokken(self, groups: list[list[dict[str, Any]]]) -> list[str]:
+        """Blocks of one domain: a table per multi-row measure, runs of single rows joined."""
+        blocks: list[str] = []
+        losse: list[dict[str, Any]] = []
+        for recs in [*groups, []]:
+            if len(recs) == 1:
+                losse.append({**recs[0], "_rest": self._definitie(recs[0])})
+                continue
+            if losse:
+                blocks.append(self._verantwoording_blok(losse, None, "", "Definitie"))
+                losse = []
+            if not recs:
+                continue
+            gedeeld, rests = _gemeenschappelijk([self._definitie(r) for r in recs])
+            recs = [{**r, "_rest": rest} for r, rest in zip(recs, rests, strict=True)]
+            kop = _patroon([str(r["indicator_id"]) for r in recs])
+            blocks.append(self._verantwoording_blok(recs, kop, gedeeld, "Afbakening"))
+        return blocks
+
+    def _definitie(self, rec: dict[str, Any]) -> str:
         iid = str(rec["indicator_id"])
-        rij = self.tabel_.get(iid)
-        assert rij is not None
-        definition = str(rec.get("definition_nl") or "").strip() or self.label(iid)
-        fields = [f"waarde {self._waarde_tabel(rij)}"]
-        if rij.numerator is not None and rij.denominator is not None:
-            fields.append(f"teller/noemer {nl.aantal(rij.numerator)}/{nl.aantal(rij.denominator)}")
-        if rij.n is not None:
-            fields.append(f"n = {nl.aantal(rij.n)}")
-        n_missing = rec.get("n_missing")
-        if not nl.is_leeg(n_missing):
-            fields.append(f"antwoord -9 weggelaten: {nl.aantal(float(n_missing))}")
-        if rij.ci_low is not None and rij.ci_high is not None:
-            fields.append(f"95%-BI {self._bi_tabel(rij)}")
-        p = rec.get("p_value")
-        if not nl.is_leeg(p):
-            fields.append(f"McNemar mid-p {_p_tekst(float(p))}")
-        method = str(rec.get("method") or "").strip()
-        if method:
-            fields.append(f"methode {method}")
-        if rij.suppressed:
-            reason = str(rec.get("suppression_reason") or "").strip()
-            fields.append("niet gepubliceerd" + (f" ({reason})" if reason else ""))
+        return str(rec.get("definition_nl") or "").strip() or self.label(iid)
+
+    # -- data validation and disclosure
+
+    def tabel_validatie(self) -> pd.DataFrame:
+        """Per raw table: file, fingerprint, rows read / kept / set aside per reason, notes."""
+        cols = ["Tabel", "Bestand", "SHA-256", "Gelezen", "Behouden", "Apart gezet", "Opmerkingen"]
+        rows = []
+        for table, log in sorted(self.opschoning.items()):
+            aside = log.get("rows_set_aside") or {}
+            notes = log.get("notes") or {}
+            rows.append(
+                {
+                    "Tabel": _md_tekst(table),
+                    "Bestand": _md_tekst(str(log.get("file") or _STREEP)),
+                    "SHA-256": str(log.get("sha256") or "")[:12] or ONBEKEND,
+                    "Gelezen": _aantal_of_streep(log.get("rows_read")),
+                    "Behouden": _aantal_of_streep(log.get("rows_kept")),
+                    "Apart gezet": _per_reden(aside) if isinstance(aside, dict) else _STREEP,
+                    "Opmerkingen": _per_reden(notes) if isinstance(notes, dict) else _STREEP,
+                }
+            )
+        df = pd.DataFrame(rows, columns=cols)
+        same = all(
+            Path(str(log.get("file") or "")).stem == table for table, log in self.opschoning.items()
+        )
+        return df.drop(columns="Tabel") if same else df
+
+    def validatie(self) -> Md:
+        """The data validation summary from the cleaning logs, as a table (or a sentence)."""
+        df = self.tabel_validatie()
+        if df.empty:
+            return Md(
+                "*De opschoningslogs van deze editie ontbreken; er is geen samenvatting van de "
+                "validatie.*\n"
+            )
+        return Md(
+            markdown_tabel(
+                df,
+                caption=(
+                    "Validatie per ruw bestand: gelezen, behouden en apart gezette rijen (met "
+                    "reden) en opmerkingen; SHA-256 verkort tot de eerste twaalf tekens"
+                ),
+                label="tbl-validatie",
+            )
+        )
+
+    REGEL_LABELS = {
+        "min-n": "te weinig personen",
+        "nul-of-honderd": "0% of 100% bij kleine basis",
+        "basis-onbekend": "basis onbekend",
+        "eerder-onderdrukt": "eerder onderdrukt",
+    }
+
+    def tabel_onderdrukt(self) -> pd.DataFrame:
+        """Suppressed values: indicator, rule, reason. Never the (exact, small) base."""
+        cols = ["Indicator", "Regel", "Reden"]
+        log = self.onthullingslog
+        rows = []
+        if log is not None and "action" in log.columns:
+            for rec in log[log["action"] == "onderdrukt"].to_dict("records"):
+                iid = str(rec.get("indicator_id", ""))
+                rule = str(rec.get("rule", ""))
+                rows.append(
+                    {
+                        "Indicator": self._link(iid, iid) if iid in self.tabel_ else _md_tekst(iid),
+                        "Regel": _md_tekst(self.REGEL_LABELS.get(rule, rule)),
+                        "Reden": _md_tekst(str(rec.get("reason_nl") or "").strip()) or _STREEP,
+                    }
+                )
         else:
-            fields.append("gepubliceerd")
-        if rij.previous_value is not None:
-            prev = narrative.Rij(id=iid, value=rij.previous_value, unit=rij.unit)
-            fields.append(f"vorige editie {self._waarde_tabel(prev)}")
-        sources = str(rec.get("source_tables") or "").strip()
-        if sources:
-            fields.append("bron " + ", ".join(f"`{s.strip()}`" for s in sources.split(";")))
-        details = _hoofdletter("; ".join(fields))
-        return f"- [**{iid}**]{{#ind-{iid}}}: {_md_tekst(definition)}. {details}."
+            for rec in self.indicatoren.to_dict("records"):
+                if bool(rec.get("suppressed")):
+                    iid = str(rec["indicator_id"])
+                    reason = _md_tekst(str(rec.get("suppression_reason") or "").strip())
+                    rows.append(
+                        {"Indicator": self._link(iid, iid), "Regel": _STREEP, "Reden": reason}
+                    )
+        return pd.DataFrame(rows, columns=cols)
+
+    def onthulling(self) -> Md:
+        """What the disclosure rule withheld and why, as a table; a sentence when nothing."""
+        df = self.tabel_onderdrukt()
+        log = self.onthullingslog
+        if df.empty:
+            if log is not None and "action" in log.columns:
+                getoetst = int((log["action"] == "gepubliceerd").sum())
+                vrij = int((log["action"] == "vrijgesteld").sum())
+                text = "In deze editie is geen enkel cijfer onderdrukt"
+                if getoetst:
+                    text += (
+                        f": alle {nl.meervoud(getoetst, 'cijfer', 'cijfers')} waarop de "
+                        "publicatiedrempel van toepassing is, voldoen eraan"
+                    )
+                text += "."
+                if vrij:
+                    verb = "valt" if vrij == 1 else "vallen"
+                    tellingen = nl.meervoud(
+                        vrij, "administratieve telling", "administratieve tellingen"
+                    )
+                    text += (
+                        f" Daarnaast {verb} {tellingen} "
+                        "(over projecten, niet over personen) niet onder de regel."
+                    )
+                return Md(text + "\n")
+            return Md("In deze editie is geen enkel cijfer onderdrukt.\n")
+        intro = (
+            f"De publicatiedrempel hield {nl.meervoud(len(df), 'cijfer', 'cijfers')} tegen. "
+            "Per cijfer staan de regel en de reden; het aantal personen waarop het cijfer zou "
+            "rusten, publiceren we niet.\n\n"
+        )
+        return Md(
+            intro
+            + markdown_tabel(
+                df,
+                caption="Niet gepubliceerde cijfers: regel en reden",
+                label="tbl-onderdrukt",
+            )
+        )
 
     def colofon(self) -> Md:
         """Version, commit, data fingerprint, build date and other build facts."""
@@ -875,6 +1412,63 @@ class Rapport:
             ("Publicatiedrempel", f"n ≥ {self.disclosure_min_n()}"),
         ]
         return Md("\n".join(f"- **{k}:** {v}" for k, v in items) + "\n")
+
+
+def _gemeenschappelijk(texts: list[str]) -> tuple[str, list[str]]:
+    """(shared text with ``…`` for the varying part, the varying part per text), by words."""
+    words = [t.split() for t in texts]
+    if len(words) < 2:
+        return "", texts
+    lead = 0
+    while all(len(w) > lead for w in words) and len({w[lead] for w in words}) == 1:
+        lead += 1
+    trail = 0
+    while all(len(w) > lead + trail for w in words) and len({w[-1 - trail] for w in words}) == 1:
+        trail += 1
+    if lead + trail == 0:
+        return "", texts
+    rests = [" ".join(w[lead : len(w) - trail]) for w in words]
+    head = " ".join(words[0][:lead])
+    tail = " ".join(words[0][len(words[0]) - trail :]) if trail else ""
+    if not tail and head.endswith((";", ",", ":")):
+        # the rows differ in a trailing clause (cohort, group): say where it is
+        return head.rstrip(";,:") + "; afbakening per rij in de tabel", rests
+    shared = " ".join(x for x in (head, "…", tail) if x)
+    return shared, rests
+
+
+def _aantal_of_streep(value: object) -> str:
+    if nl.is_leeg(value):
+        return _STREEP
+    try:
+        return nl.aantal(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return _md_tekst(str(value))
+
+
+def _per_reden(counts: dict[str, Any]) -> str:
+    """``reden: 3; andere reden: 1`` from a {reason: count} mapping; a dash when empty."""
+    if not counts:
+        return _STREEP
+    return "; ".join(f"{_md_tekst(str(k))}: {_aantal_of_streep(v)}" for k, v in counts.items())
+
+
+def _patroon(ids: list[str]) -> str:
+    """``vl-afkomst-*`` or ``proj-ronde-*-n``: the common leading and trailing id parts."""
+    parts = [i.split("-") for i in ids]
+    lead: list[str] = []
+    for tokens in zip(*parts, strict=False):
+        if len(set(tokens)) != 1:
+            break
+        lead.append(tokens[0])
+    trail: list[str] = []
+    shortest = min(len(p) for p in parts)
+    for k in range(1, shortest - len(lead) + 1):
+        tokens = {p[-k] for p in parts}
+        if len(tokens) != 1:
+            break
+        trail.insert(0, parts[0][-k])
+    return "-".join([*lead, "*", *trail])
 
 
 def _is_true(value: object) -> bool:
@@ -902,11 +1496,14 @@ def load(
     synthetic: bool = True,
     indicators_dir: str | Path = "../results",
     figures_dir: str | Path = "../figures",
+    processed_dir: str | Path | None = None,
     **kwargs: Any,
 ) -> Rapport:
     """Load an edition and make it the current report for :func:`num` and friends."""
     global _huidig
-    _huidig = Rapport(edition, revision, synthetic, indicators_dir, figures_dir, **kwargs)
+    _huidig = Rapport(
+        edition, revision, synthetic, indicators_dir, figures_dir, processed_dir, **kwargs
+    )
     return _huidig
 
 

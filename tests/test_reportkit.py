@@ -1,0 +1,314 @@
+"""reportkit output without rendering: links and anchors, appendix, tables, figure captions.
+
+Built on the fixture tables in tests/fixtures/ laid out as the pipeline does
+(results/<edition>/, figures/<edition>/, data/processed/<edition>/).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from integratiescan import reportkit as rk
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LINK = re.compile(r"\]\(#(ind-[a-z0-9-]+)\)")
+ANCHOR = re.compile(r"\{#(ind-[a-z0-9-]+)\}")
+
+
+def _tree(tmp_path: Path, indicators: str = "indicators_2023_narr.csv") -> Path:
+    """results/, figures/ and data/processed/ for edition 2023; returns the report folder."""
+    res = tmp_path / "results" / "2023"
+    res.mkdir(parents=True)
+    shutil.copy(FIXTURES / indicators, res / "indicators.csv")
+    shutil.copy(FIXTURES / "components_2023_narr.csv", res / "components.csv")
+    (res / "build-metadata.json").write_text(
+        json.dumps(
+            {
+                "version": "2023.1",
+                "commit": "abc1234",
+                "data_fingerprint": "feed",
+                "build_date": "2023-07-24",
+                "engine": "embedded",
+                "peildatum": "2023-07-21",
+                "synthetic": True,
+                "disclosure_min_n": 10,
+                "raw_files": {"projecten.csv": "ab" * 32, "maatjes.csv": "cd" * 32},
+            }
+        ),
+        encoding="utf-8",
+    )
+    ind = pd.read_csv(res / "indicators.csv")
+    pd.DataFrame(
+        {
+            "indicator_id": ind["indicator_id"],
+            "rule": "min-n",
+            "base": 500,
+            "threshold": 10,
+            "action": "gepubliceerd",
+            "reason_nl": "",
+        }
+    ).to_csv(res / "disclosure-log.csv", index=False)
+    proc = tmp_path / "data" / "processed" / "2023"
+    proc.mkdir(parents=True)
+    (proc / "maatjes.cleaning.json").write_text(
+        json.dumps(
+            {
+                "table": "maatjes",
+                "file": "maatjes.csv",
+                "sha256": "0123456789abcdef" * 4,
+                "rows_read": 403,
+                "rows_kept": 400,
+                "rows_set_aside": {"koppeling start na de peildatum": 3},
+                "notes": {},
+            }
+        ),
+        encoding="utf-8",
+    )
+    figs = tmp_path / "figures" / "2023"
+    figs.mkdir(parents=True)
+    ids = [i for i in ind["indicator_id"] if str(i).startswith(("vl-afkomst", "vl-leeftijd"))]
+    ids += ["mt-3mnd-pct", "proj-scope-n", "proj-actief-n", "geen-bestaande-id"]
+    for fig in rk.FIGUREN:
+        (figs / f"{fig}.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+        (figs / f"{fig}.json").write_text(
+            json.dumps(
+                {
+                    "id": fig,
+                    "title": f"Titel van {fig}",
+                    "alt": 'Een "schema"',
+                    "indicators": [] if fig == "fig-model" else ids,
+                }
+            ),
+            encoding="utf-8",
+        )
+    report = tmp_path / "report"
+    report.mkdir()
+    return report
+
+
+def _load(report: Path, monkeypatch, fmt: str = "html", **kwargs) -> rk.Rapport:
+    monkeypatch.chdir(report)
+    monkeypatch.setenv("INTEGRATIESCAN_OUTPUT_FORMAT", fmt)
+    return rk.load(2023, 1, True, "../results", "../figures", "../data/processed", **kwargs)
+
+
+def _everything_linked(R: rk.Rapport) -> str:
+    """All text reportkit emits outside the appendix rows."""
+    parts: list[str] = []
+    for iid in R.tabel_.ids():
+        parts += [str(R.num(iid)), str(R.n(iid)), str(R.bi(iid)), str(R.x_van_y(iid))]
+    parts += [str(R.samenvatting()), str(R.conclusie()), str(R.vragen())]
+    parts += [str(R.figuur(f)) for f in rk.FIGUREN]
+    for builder in (
+        R.tabel_overzicht,
+        R.tabel_ontmoetingen,
+        R.tabel_houding,
+        R.tabel_respons,
+        R.tabel_maatjes,
+        R.tabel_componenten,
+    ):
+        parts.append(rk.markdown_tabel(builder()))
+    parts += [str(R.wijzigingen()), str(R.onthulling()), str(R.validatie())]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf"])
+def test_every_link_has_an_anchor_in_the_appendix(tmp_path, monkeypatch, fmt):
+    R = _load(_tree(tmp_path), monkeypatch, fmt)
+    emitted = _everything_linked(R)
+    links = set(LINK.findall(emitted))
+    anchors = ANCHOR.findall(str(R.verantwoording()))
+    assert links, "no links emitted?"
+    assert len(anchors) == len(set(anchors)), "duplicate anchors"
+    assert sorted(links - set(anchors)) == []
+    # every row of the table has exactly one anchor
+    assert set(anchors) == {f"ind-{i}" for i in R.tabel_.ids()}
+
+
+def test_every_inline_number_links_to_its_row(tmp_path, monkeypatch):
+    R = _load(_tree(tmp_path), monkeypatch)
+    for iid in R.tabel_.ids():
+        rij = R.tabel_.get(iid)
+        text = str(R.num(iid))
+        if rij.bruikbaar:
+            assert text.startswith("[") and text.endswith(f"](#ind-{iid})"), text
+        n = str(R.n(iid))
+        if rij.n is not None and not rij.suppressed:
+            assert n.endswith(f"](#ind-{iid})"), n
+        bi = str(R.bi(iid))
+        if rij.ci_low is not None and rij.ci_high is not None:
+            assert bi.endswith(f"](#ind-{iid})"), bi
+
+
+def test_plain_output_has_no_links(tmp_path, monkeypatch):
+    R = _load(_tree(tmp_path), monkeypatch, "plain")
+    assert not LINK.findall(_everything_linked(R))
+
+
+def test_figure_caption_ends_with_linked_source_line(tmp_path, monkeypatch):
+    R = _load(_tree(tmp_path), monkeypatch)
+    md = str(R.figuur("fig-ontmoetingen"))
+    assert md.startswith("![Titel van fig-ontmoetingen. Bron: indicatoren ")
+    assert "[vl-afkomst-\\*](#ind-vl-afkomst-c2021-alle)" in md
+    assert "[vl-leeftijd-\\*](#ind-vl-leeftijd-c2021-alle)" in md
+    assert "[mt-3mnd-pct](#ind-mt-3mnd-pct)" in md
+    assert "[proj-scope-n](#ind-proj-scope-n) en 1 andere." in md  # four shown, fifth counted
+    assert "geen-bestaande-id" not in md  # unknown ids are not linked or shown
+    assert "fig-alt=\"Een 'schema'\"" in md
+    assert "Bron: schema, geen cijfers uit de indicatortabel." in str(R.figuur("fig-model"))
+
+
+def test_figure_source_line_lists_few_ids_in_full(tmp_path, monkeypatch):
+    R = _load(_tree(tmp_path), monkeypatch)
+    line = R.figuur_bron(["proj-scope-n", "proj-actief-n"])
+    assert line == (
+        "Bron: indicatoren [proj-scope-n](#ind-proj-scope-n) en "
+        "[proj-actief-n](#ind-proj-actief-n)."
+    )
+    assert R.figuur_bron(None) == ""
+
+
+def test_pattern_of_ids():
+    assert rk._patroon(["vl-afkomst-c2021-alle", "vl-afkomst-call-nkja"]) == "vl-afkomst-*"
+    assert rk._patroon(["proj-ronde-r4b-n", "proj-ronde-r5a-n"]) == "proj-ronde-*-n"
+    assert rk._patroon(["comp-werk-pct", "comp-social-links-pct"]) == "comp-*-pct"
+
+
+def test_appendix_lists_every_field_and_the_source_hash(tmp_path, monkeypatch):
+    R = _load(_tree(tmp_path), monkeypatch, "pdf")
+    md = str(R.verantwoording())
+    # smaller type in the PDF through a pandoc Typst attribute on a Div
+    assert '::: {.verantwoording typst:text:size="8.5pt"}' in md
+    # hashes: cleaning log first, build-metadata raw_files as fallback; both said
+    assert "maatjes (0123456789ab)" in md
+    assert "projecten (abababababab)" in md
+    assert "opschoningslog" in md and "raw_files" in md
+    for header in ("Waarde", "Teller / noemer", "| n |", "95%-BI", "Methode: wilson"):
+        assert header in md, header
+    assert "afbakening per rij in de tabel" in md
+    # pipe tables with alignment: ids left, numbers right
+    assert re.search(r"^\|:-+\|", md, re.M)
+    assert re.search(r"-+:\|$", md, re.M)
+
+
+def test_appendix_shows_suppression_reason_but_never_the_base(tmp_path, monkeypatch):
+    report = _tree(tmp_path)
+    res = tmp_path / "results" / "2023"
+    ind = pd.read_csv(res / "indicators.csv", dtype=str, keep_default_na=False)
+    iid = "mt-geenklik-groep-pct"
+    row = ind["indicator_id"] == iid
+    reason = "gebaseerd op minder dan 10 personen"
+    for col in ("value", "numerator", "denominator", "n", "ci_low", "ci_high"):
+        ind.loc[row, col] = ""
+    ind.loc[row, "suppressed"] = "true"
+    ind.loc[row, "suppression_reason"] = reason
+    ind.to_csv(res / "indicators.csv", index=False)
+    log = pd.read_csv(res / "disclosure-log.csv", dtype=str, keep_default_na=False)
+    log.loc[log["indicator_id"] == iid, ["base", "action", "reason_nl"]] = [
+        "7",
+        "onderdrukt",
+        reason,
+    ]
+    log.to_csv(res / "disclosure-log.csv", index=False)
+    R = _load(report, monkeypatch)
+    appendix = str(R.verantwoording())
+    assert f"niet gepubliceerd: {reason}" in appendix
+    table = R.tabel_onderdrukt()
+    assert list(table.columns) == ["Indicator", "Regel", "Reden"]
+    assert table.iloc[0].tolist() == [f"[{iid}](#ind-{iid})", "te weinig personen", reason]
+    text = str(R.onthulling())
+    assert "tbl-onderdrukt" in text and "| 7 |" not in text and " 7 " not in text
+    assert "De publicatiedrempel hield 1 cijfer tegen" in text
+
+
+def test_no_suppression_is_said_in_a_sentence(tmp_path, monkeypatch):
+    R = _load(_tree(tmp_path), monkeypatch)
+    text = str(R.onthulling())
+    assert text.startswith("In deze editie is geen enkel cijfer onderdrukt")
+    assert "|" not in text
+
+
+def test_validation_table_from_cleaning_logs(tmp_path, monkeypatch):
+    R = _load(_tree(tmp_path), monkeypatch)
+    df = R.tabel_validatie()
+    assert df.iloc[0].to_dict() == {
+        "Bestand": "maatjes.csv",
+        "SHA-256": "0123456789ab",
+        "Gelezen": "403",
+        "Behouden": "400",
+        "Apart gezet": "koppeling start na de peildatum: 3",
+        "Opmerkingen": "–",
+    }
+    assert "{#tbl-validatie}" in str(R.validatie())
+
+
+def test_no_previous_edition_or_revision_is_said(tmp_path, monkeypatch):
+    R = _load(_tree(tmp_path), monkeypatch)
+    text = str(R.wijzigingen())
+    assert "Er is geen vorige editie om mee te vergelijken" in text
+    assert "Dit is de eerste editie" in text
+    assert "geen eerdere versie van editie 2023" in text
+
+
+def test_changes_against_an_archived_revision(tmp_path, monkeypatch):
+    report = _tree(tmp_path)
+    res = tmp_path / "results" / "2023"
+    meta = json.loads((res / "build-metadata.json").read_text())
+    meta["version"] = "2023.2"
+    (res / "build-metadata.json").write_text(json.dumps(meta))
+    old = pd.read_csv(res / "indicators.csv")
+    old.loc[old["indicator_id"] == "proj-actief-n", "value"] = 100
+    old = old[old["indicator_id"] != "proj-scope-n"]
+    extra = old.iloc[[0]].copy()
+    extra["indicator_id"] = "oud-vervallen-n"
+    old = pd.concat([old, extra])
+    for version in ("2023.1", "2023.3"):  # 2023.3 is newer than this build: ignored
+        (res / "archive" / version).mkdir(parents=True)
+        old.to_csv(res / "archive" / version / "indicators.csv", index=False)
+    R = _load(report, monkeypatch)
+    version, path = R.vorige_versie()
+    assert version == "2023.1" and path.resolve() == res / "archive" / "2023.1" / "indicators.csv"
+    df = R.tabel_revisie(*reversed(R.vorige_versie()))
+    rows = {r[0]: r[1:] for r in df.itertuples(index=False)}
+    assert rows["[proj-actief-n](#ind-proj-actief-n)"] == ("100", "119", "+19")
+    assert rows["[proj-scope-n](#ind-proj-scope-n)"][-1] == "nieuw"
+    assert rows["oud-vervallen-n"][-1] == "vervallen"
+    assert len(rows) == 3
+    text = str(R.wijzigingen())
+    assert "Verschillen met versie 2023.1 van deze editie {#tbl-revisie}" in text
+
+
+def test_table_layout_alignment_and_widths():
+    df = pd.DataFrame(
+        {
+            "Indicator": ["Ander opleidingsniveau ontmoet", "Waardevolle contacten overgehouden"],
+            "Cohort": ["2021", "–"],
+            "Waarde": ["60,0%", "niet gepubliceerd"],
+            "95%-BI": ["58,0 tot 62,0", "–"],
+        }
+    )
+    specs = rk.kolom_opmaak(df)
+    assert [a for a, _ in specs] == ["l", "r", "r", "r"]
+    widths = [w for _, w in specs]
+    assert widths[0] == max(widths) and widths[0] > 100 / len(widths)
+    md = rk.markdown_tabel(df, caption="Cap", label="tbl-x")
+    sep = md.splitlines()[1]
+    assert sep.startswith("|:-") and sep.endswith("-:|")
+    assert len(sep) > 72  # longer than pandoc's line width: relative widths apply
+    assert md.rstrip().endswith(": Cap {#tbl-x}")
+
+
+def test_key_tables_link_their_labels(tmp_path, monkeypatch):
+    R = _load(_tree(tmp_path), monkeypatch)
+    df = R.tabel_overzicht()
+    assert df["Indicator"].str.contains(r"\]\(#ind-").all()
+    # the difference rows of the buddy-match table name no single group
+    maatjes = R.tabel_maatjes().set_index("Indicator")
+    rows = [i for i in maatjes.index if "verschil" in i]
+    assert rows and (maatjes.loc[rows, "Groep"] == "–").all()
