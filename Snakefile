@@ -14,6 +14,7 @@ from integratiescan.workflow import (
     edition_config,
     has_edition,
     previous_indicators,
+    previous_revision_archive,
     raw_inputs,
     resolve_engine,
 )
@@ -50,3 +51,4 @@ rule all:
         f"reports/{EDITION}/integratiescan-{EDITION}-v{VERSION}.html",
         f"reports/{EDITION}/integratiescan-{EDITION}-v{VERSION}.pdf",
         f"reports/{EDITION}/v{VERSION}/ro-crate-metadata.json",
+        f"results/{EDITION}/archive/{VERSION}/indicators.csv",

@@ -33,6 +33,9 @@ rule report:
         ),
         figures=expand("figures/{{edition}}/{fig}.svg", fig=FIGURE_IDS),
         sidecars=expand("figures/{{edition}}/{fig}.json", fig=FIGURE_IDS),
+        previous_revision=lambda wc: previous_revision_archive(
+            int(wc.edition), wc.version
+        ),
     output:
         html=report(
             "reports/{edition}/integratiescan-{edition}-v{version}.html",
@@ -71,3 +74,21 @@ rule provenance:
         cfg=lambda wc: edition_config(config, int(wc.edition)),
     script:
         "../scripts/provenance.py"
+
+
+rule archive_indicators:
+    """Keep the indicator table of this version, to compare a later revision with.
+
+    Only the configured version has a producing rule: archives of earlier versions are
+    never rebuilt, so a revision built on changed data is compared with what was published.
+    """
+    input:
+        f"results/{EDITION}/indicators.csv",
+    output:
+        f"results/{EDITION}/archive/{VERSION}/indicators.csv",
+    log:
+        f"logs/{EDITION}/archive_indicators-v{VERSION}.log",
+    conda:
+        "../envs/integratiescan.yaml"
+    script:
+        "../scripts/archive_indicators.py"

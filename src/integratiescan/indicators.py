@@ -550,9 +550,9 @@ def _cohort_differences(
                     f"{measure}-verschil",
                     value,
                     "pp",
-                    f"Verschil in procentpunten tussen cohort {newer} en cohort {older} in het "
-                    f"aandeel jongeren dat bij de eindmeting (T1) aangeeft: {phrase}; "
-                    f"{GROUP_NL[g]}; twee onafhankelijke groepen",
+                    f"Verschil in procentpunten tussen cohort {newer} en cohort {older} (twee "
+                    f"onafhankelijke groepen) in het aandeel jongeren dat bij de eindmeting (T1) "
+                    f"aangeeft: {phrase}; {GROUP_NL[g]}",
                     [T1],
                     cohort=newer,
                     group=g,

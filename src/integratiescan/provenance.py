@@ -192,6 +192,8 @@ BUILD_METADATA = "results/{edition}/build-metadata.json"
 REPORT_HTML = "reports/{edition}/{stem}.html"
 REPORT_PDF = "reports/{edition}/{stem}.pdf"
 CRATE = "reports/{edition}/v{version}/ro-crate-metadata.json"
+ARCHIVE = "results/{edition}/archive/{version}/indicators.csv"
+PREVIOUS_ARCHIVE = "results/{edition}/archive/{prevversion}/indicators.csv"
 
 #: Mirrors rules/*.smk (tests/test_audit.py checks it against ``snakemake --dry-run``).
 RULES: dict[str, RuleSpec] = {
@@ -279,6 +281,16 @@ RULES: dict[str, RuleSpec] = {
             ),
             "logs/{edition}/report-v{version}.log",
             "Render the Dutch report (HTML and PDF).",
+            optional_inputs=(PREVIOUS_ARCHIVE,),
+        ),
+        RuleSpec(
+            "archive_indicators",
+            "scripts/archive_indicators.py",
+            (INDICATORS_CSV,),
+            (ARCHIVE,),
+            ("edition", "revision"),
+            "logs/{edition}/archive_indicators-v{version}.log",
+            "Keep this version's indicator table for comparison by a later revision.",
         ),
     )
 }
@@ -326,6 +338,7 @@ def expand(
         "prev": edition - 1,
         "stem": report_stem(cfg),
         "version": report_version(dict(cfg)),
+        "prevversion": f"{edition}.{int(cfg.get('revision', 1)) - 1}",
     }
     if "{table}" in template:
         return [template.format(table=t, **subst) for t in CLEANED]

@@ -77,3 +77,23 @@ def previous_indicators(config: dict[str, Any], edition: int) -> dict[str, str]:
     if has_edition(config, prev):
         return {"previous": f"results/{prev}/indicators.csv"}
     return {}
+
+
+def archive_path(edition: int, version: str) -> str:
+    """Where a build keeps its indicator table for later revisions to compare with."""
+    return f"results/{edition}/archive/{version}/indicators.csv"
+
+
+def previous_revision_archive(edition: int, version: str) -> list[str]:
+    """The archived table of the previous revision of this edition, when it exists.
+
+    Marked ``ancient`` so that rebuilding with new data never overwrites the archive that
+    the new revision is compared with.
+    """
+    from snakemake.io import ancient
+
+    revision = int(version.split(".")[1])
+    if revision <= 1:
+        return []
+    path = archive_path(edition, f"{edition}.{revision - 1}")
+    return [ancient(path)] if Path(path).exists() else []
