@@ -76,12 +76,10 @@ rule provenance:
         "../scripts/provenance.py"
 
 
+# Only the configured version has a producing rule: archives of earlier versions are never
+# rebuilt, so a revision built on changed data is compared with what was published.
 rule archive_indicators:
-    """Keep the indicator table of this version, to compare a later revision with.
-
-    Only the configured version has a producing rule: archives of earlier versions are
-    never rebuilt, so a revision built on changed data is compared with what was published.
-    """
+    """Keep the indicator table of this version, to compare a later revision with."""
     input:
         f"results/{EDITION}/indicators.csv",
     output:
