@@ -33,19 +33,13 @@ from matplotlib.ticker import MaxNLocator
 from integratiescan import style
 from integratiescan.atomic import write_bytes, write_text
 
+from .workflow import FIGURE_IDS as _workflow_figure_ids
+
 # --------------------------------------------------------------------------------------
 # Catalog
 # --------------------------------------------------------------------------------------
 
-FIGURE_IDS: tuple[str, ...] = (
-    "fig-model",
-    "fig-mdt-model",
-    "fig-projecten",
-    "fig-ontmoetingen",
-    "fig-houding",
-    "fig-maatjes",
-    "fig-oekraine",
-)
+FIGURE_IDS: tuple[str, ...] = _workflow_figure_ids  # one list, shared with the Snakefile
 FIGURE_EXTENSIONS: tuple[str, ...] = ("svg", "png", "json")
 
 

@@ -426,29 +426,8 @@ def _lees_opschoning(folder: Path) -> dict[str, dict[str, Any]]:
 
 
 def _leeg_indicatoren() -> pd.DataFrame:
-    cols = [
-        "indicator_id",
-        "edition",
-        "domain",
-        "measure",
-        "cohort",
-        "group",
-        "value",
-        "unit",
-        "numerator",
-        "denominator",
-        "n",
-        "n_missing",
-        "ci_low",
-        "ci_high",
-        "method",
-        "p_value",
-        "suppressed",
-        "suppression_reason",
-        "previous_value",
-        "definition_nl",
-        "source_tables",
-    ]
+    from .indicators import COLUMNS as cols
+
     return pd.DataFrame({c: pd.Series(dtype=str) for c in cols})
 
 
