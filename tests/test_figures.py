@@ -20,8 +20,6 @@ FIXTURES = REPO / "tests" / "fixtures"
 INDICATORS = FIXTURES / "indicators_2023_sample.csv"
 COMPONENTS = FIXTURES / "components_2023_sample.csv"
 REFERENCE = REPO / "data" / "reference" / "components.csv"
-REAL_INDICATORS = REPO / "results" / "2023" / "indicators.csv"
-REAL_COMPONENTS = REPO / "results" / "2023" / "components.csv"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -209,13 +207,13 @@ def test_second_build_is_byte_identical(built, tmp_path):
         assert _sha(path) == _sha(out / path.name), path.name
 
 
-@pytest.mark.skipif(
-    not (REAL_INDICATORS.is_file() and REAL_COMPONENTS.is_file()),
-    reason="results/2023/indicators.csv not built yet",
-)
-def test_real_indicator_table(tmp_path):
-    figures.build_figures(REAL_INDICATORS, REAL_COMPONENTS, REFERENCE, tmp_path, root=REPO)
-    df = figures.load_indicators(REAL_INDICATORS)
+@pytest.mark.parametrize("edition", [2023, 2024])
+def test_real_indicator_table(tmp_path, real_results, edition):
+    """The shipped data's tables (built in-process by conftest's real_results)."""
+    indicators = real_results / str(edition) / "indicators.csv"
+    components = real_results / str(edition) / "components.csv"
+    figures.build_figures(indicators, components, REFERENCE, tmp_path, root=REPO)
+    df = figures.load_indicators(indicators)
     for fid in figures.FIGURE_IDS:
         m = json.loads((tmp_path / f"{fid}.json").read_text("utf-8"))
         assert set(m["indicators"]) <= set(df.index)
