@@ -131,3 +131,9 @@ def test_python_code_is_ruff_clean() -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stdout
+
+
+def test_workflow_table_list_matches_the_contract() -> None:
+    from integratiescan import contract, workflow
+
+    assert list(workflow.CLEANED_TABLES) == list(contract.TABLES)

@@ -8,8 +8,6 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-from .readers import sha256_file
-
 UNKNOWN = "onbekend"
 
 
@@ -52,6 +50,8 @@ def source_date_epoch(root: str | Path = ".") -> int:
 
 def file_hashes(paths: Iterable[str | Path]) -> dict[str, str]:
     """SHA-256 per file name (sorted), as recorded in build metadata."""
+    from .readers import sha256_file  # lazily: the Snakefile imports this module
+
     return {Path(p).name: sha256_file(p) for p in sorted(paths, key=lambda p: Path(p).name)}
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from . import contract
 from .config import version, with_edition_defaults
 
 RAW_ROOT = Path("data/raw")
+# The contract's tables, in contract order (tests/test_workflow.py checks they agree); kept
+# here so that parsing the Snakefile does not import pandas and pandera.
+CLEANED_TABLES = ("projecten", "vragenlijst_t0", "vragenlijst_t1", "maatjes")
 EDITION_KEYS = ("edition", "peildatum", "scope_rounds")
 
 
@@ -34,7 +36,7 @@ def raw_path(edition: int, table: str) -> Path:
 
 def raw_inputs(edition: int) -> list[str]:
     """Raw files of an edition, in contract table order."""
-    return [str(raw_path(edition, t)) for t in contract.TABLES]
+    return [str(raw_path(edition, t)) for t in CLEANED_TABLES]
 
 
 def has_edition(config: dict[str, Any], edition: int) -> bool:
@@ -58,7 +60,6 @@ FIGURE_IDS = (
     "fig-maatjes",
     "fig-oekraine",
 )
-CLEANED_TABLES = ("projecten", "vragenlijst_t0", "vragenlijst_t1", "maatjes")
 CODE_PATHS = ("Snakefile", "rules", "scripts", "src", "report", "config", "data/reference")
 
 
