@@ -5,11 +5,9 @@ The DAG only; rules live in rules/*.smk and call thin scripts in scripts/.
 
 from snakemake.utils import validate
 
-from integratiescan.buildinfo import git_commit, git_dirty
 from integratiescan.config import version
 from integratiescan.workflow import (
     CLEANED_TABLES,
-    CODE_PATHS,
     FIGURE_IDS,
     edition_config,
     has_edition,
@@ -17,6 +15,7 @@ from integratiescan.workflow import (
     previous_revision_archive,
     raw_inputs,
     resolve_engine,
+    script_code,
 )
 
 

@@ -40,6 +40,7 @@ DATA_EDIT_REQUIRED = {"clean", "indicators"}
 DATA_EDIT_ALLOWED = {
     "clean",
     "indicators",
+    "archive_indicators",
     "figures",
     "build_metadata",
     "report",

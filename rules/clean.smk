@@ -1,6 +1,7 @@
 rule clean:
     """Validate the raw exports of an edition against the data contract; write typed tables."""
     input:
+        code=script_code("scripts/clean.py"),
         raw=lambda wc: raw_inputs(int(wc.edition)),
     output:
         parquet=expand(

@@ -1,6 +1,7 @@
 rule figures:
     """Draw the figure set (SVG, PNG, JSON sidecar) from the indicator table."""
     input:
+        code=script_code("scripts/make_figures.py"),
         indicators="results/{edition}/indicators.csv",
         components="results/{edition}/components.csv",
         reference="data/reference/components.csv",

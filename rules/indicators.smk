@@ -2,6 +2,7 @@ rule indicators:
     """Compute the indicator table, the component assessment and the disclosure log."""
     input:
         unpack(lambda wc: previous_indicators(config, int(wc.edition))),
+        code=script_code("scripts/indicators.py"),
         cleaned=expand(
             "data/processed/{{edition}}/{table}.parquet",
             table=["projecten", "vragenlijst_t0", "vragenlijst_t1", "maatjes"],

@@ -1,6 +1,7 @@
 rule build_metadata:
     """Record the version, code commit, data fingerprint and build date of an edition."""
     input:
+        code=script_code("scripts/build_metadata.py"),
         raw=lambda wc: raw_inputs(int(wc.edition)),
     output:
         "results/{edition}/build-metadata.json",
@@ -10,8 +11,6 @@ rule build_metadata:
         "../envs/integratiescan.yaml"
     params:
         cfg=lambda wc: edition_config(config, int(wc.edition)),
-        commit=git_commit(),
-        dirty=git_dirty(paths=CODE_PATHS),
         engine=resolve_engine(config.get("engine", "auto")),
     script:
         "../scripts/build_metadata.py"
@@ -20,6 +19,7 @@ rule build_metadata:
 rule report:
     """Render the scan (HTML and PDF) from the Quarto source with the edition's numbers."""
     input:
+        code=script_code("scripts/render_report.py"),
         qmd="report/integratiescan.qmd",
         project="report/_quarto.yml",
         bib="report/references.bib",
@@ -58,6 +58,7 @@ rule provenance:
     """Write the provenance record (Workflow Run RO-Crate) of an edition build."""
     input:
         rules.report.input,
+        code=script_code("scripts/provenance.py"),
         html="reports/{edition}/integratiescan-{edition}-v{version}.html",
         pdf="reports/{edition}/integratiescan-{edition}-v{version}.pdf",
         png=expand("figures/{{edition}}/{fig}.png", fig=FIGURE_IDS),
@@ -82,6 +83,7 @@ rule archive_indicators:
     """Keep the indicator table of this version, to compare a later revision with."""
     input:
         f"results/{EDITION}/indicators.csv",
+        code=script_code("scripts/archive_indicators.py"),
     output:
         f"results/{EDITION}/archive/{VERSION}/indicators.csv",
     log:

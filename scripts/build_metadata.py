@@ -15,8 +15,6 @@ with step_logging(snakemake.log[0]) as log:
         "edition": int(cfg["edition"]),
         "version": version(cfg),
         "revision": int(cfg.get("revision", 1)),
-        "commit": snakemake.params.commit,
-        "commit_dirty": bool(snakemake.params.dirty),
         "data_fingerprint": buildinfo.data_fingerprint(snakemake.input.raw),
         "raw_files": buildinfo.file_hashes(snakemake.input.raw),
         "build_date": buildinfo.build_date().isoformat(),

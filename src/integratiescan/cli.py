@@ -791,6 +791,11 @@ def verify(report: Path, root: Path) -> VerifyResult:
             )
         else:
             lines.append(f"code         OK: HEAD {head[:12]} is the recorded commit, tree clean")
+    elif _code_unchanged_since(root, emb.commit) and not provenance.git_dirty(root):
+        lines.append(
+            f"code         OK: HEAD {head[:12]} differs from the build commit {emb.commit}, "
+            f"but not in the code paths ({', '.join(provenance.CODE_PATHS)})"
+        )
     else:
         ok = False
         lines.append(
@@ -805,6 +810,15 @@ def verify(report: Path, root: Path) -> VerifyResult:
         )
     )
     return VerifyResult(ok, lines, changed)
+
+
+def _code_unchanged_since(root: Path, commit: str) -> bool:
+    """True when no file under the code paths changed between *commit* and HEAD."""
+    if commit.endswith("-dirty"):
+        return False  # built from uncommitted code: nothing to compare with
+    paths = [p for p in provenance.CODE_PATHS if (Path(root) / p).exists()]
+    changed = provenance._git(root, "diff", "--name-only", commit, "HEAD", "--", *paths)
+    return changed == ""
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

@@ -178,6 +178,7 @@ class RuleSpec:
 
 
 RAW = "{raw}"  # placeholder: the raw exports of the edition (csv or xlsx per table)
+CODE = "{code}"  # placeholder: the package files the rule's script runs (workflow.script_code)
 PARQUET = "data/processed/{edition}/{table}.parquet"
 CLEANING_LOG = "data/processed/{edition}/{table}.cleaning.json"
 REFERENCE = "data/reference/components.csv"
@@ -202,7 +203,10 @@ RULES: dict[str, RuleSpec] = {
         RuleSpec(
             "clean",
             "scripts/clean.py",
-            (RAW,),
+            (
+                CODE,
+                RAW,
+            ),
             (PARQUET, CLEANING_LOG),
             ("edition", "peildatum"),
             "logs/{edition}/clean.log",
@@ -211,7 +215,7 @@ RULES: dict[str, RuleSpec] = {
         RuleSpec(
             "indicators",
             "scripts/indicators.py",
-            (PARQUET, REFERENCE),
+            (CODE, PARQUET, REFERENCE),
             (INDICATORS_CSV, INDICATORS_JSON, COMPONENTS_CSV, DISCLOSURE_LOG),
             (
                 "edition",
@@ -229,7 +233,7 @@ RULES: dict[str, RuleSpec] = {
         RuleSpec(
             "figures",
             "scripts/make_figures.py",
-            (INDICATORS_CSV, COMPONENTS_CSV, REFERENCE),
+            (CODE, INDICATORS_CSV, COMPONENTS_CSV, REFERENCE),
             (FIGURE_SVG, FIGURE_PNG, FIGURE_JSON),
             ("edition",),
             "logs/{edition}/figures.log",
@@ -238,7 +242,10 @@ RULES: dict[str, RuleSpec] = {
         RuleSpec(
             "build_metadata",
             "scripts/build_metadata.py",
-            (RAW,),
+            (
+                CODE,
+                RAW,
+            ),
             (BUILD_METADATA,),
             (
                 "edition",
@@ -256,6 +263,7 @@ RULES: dict[str, RuleSpec] = {
             "report",
             "scripts/render_report.py",
             (
+                CODE,
                 "report/integratiescan.qmd",
                 "report/_quarto.yml",
                 "report/references.bib",
@@ -286,7 +294,10 @@ RULES: dict[str, RuleSpec] = {
         RuleSpec(
             "archive_indicators",
             "scripts/archive_indicators.py",
-            (INDICATORS_CSV,),
+            (
+                CODE,
+                INDICATORS_CSV,
+            ),
             (ARCHIVE,),
             ("edition", "revision"),
             "logs/{edition}/archive_indicators-v{version}.log",
@@ -353,7 +364,11 @@ def rule_files(
     """(inputs, outputs) of a rule for an edition, root-relative; optional inputs if present."""
     inputs = [p for t in spec.optional_inputs for p in expand(t, edition, cfg, root)]
     inputs = [p for p in inputs if (Path(root) / p).exists()]
-    inputs += [p for t in spec.inputs for p in expand(t, edition, cfg, root)]
+    for t in spec.inputs:
+        if t == CODE:
+            inputs += _workflow.script_code(spec.script, root)
+        else:
+            inputs += expand(t, edition, cfg, root)
     outputs = [p for t in spec.outputs for p in expand(t, edition, cfg, root)]
     return inputs, outputs
 

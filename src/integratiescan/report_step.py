@@ -14,10 +14,21 @@ from .config import version
 SYNTHETIC_NOTICE = "SYNTHETISCHE DATA – deze cijfers zijn geen bevindingen over MDT"
 
 
-def render_metadata(cfg: dict[str, Any], build: dict[str, Any]) -> dict[str, Any]:
+def code_commit() -> str:
+    """The code the report is rendered with: HEAD, marked ``-dirty`` when code paths changed.
+
+    Taken at render time (not from build-metadata.json), so the report names the commit of
+    the code that actually rendered it.
+    """
+    from .buildinfo import git_commit, git_dirty
+    from .workflow import CODE_PATHS
+
+    return git_commit() + ("-dirty" if git_dirty(paths=CODE_PATHS) else "")
+
+
+def render_metadata(cfg: dict[str, Any], build: dict[str, Any], commit: str) -> dict[str, Any]:
     """Front-matter values the pipeline sets: version, date, notices, audit meta tags."""
     built = dt.date.fromisoformat(build["build_date"])
-    commit = build["commit"] + ("-dirty" if build.get("commit_dirty") else "")
     meta: dict[str, Any] = {
         "version": f"{build['version']} · code {commit} · data {build['data_fingerprint']}",
         "date": format_date(built, format="long", locale="nl_NL"),
@@ -62,6 +73,8 @@ def run(
 
     # An unknown indicator id in the document must fail the build, not print a placeholder.
     os.environ["INTEGRATIESCAN_STRICT"] = "1"
+    commit = code_commit()
+    os.environ["INTEGRATIESCAN_COMMIT"] = commit  # the colophon (reportkit) shows it
     build = json.loads(Path(metadata_json).read_text(encoding="utf-8"))
     assert build["version"] == version(cfg)
     html, pdf = Path(html), Path(pdf)
@@ -70,7 +83,7 @@ def run(
         qmd,
         to=("html", "pdf"),
         params=render_params(cfg),
-        metadata=render_metadata(cfg, build),
+        metadata=render_metadata(cfg, build, commit),
         output_dir=html.parent,
         output_stem=html.stem,
         engine=engine,

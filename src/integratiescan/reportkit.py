@@ -492,7 +492,13 @@ class Rapport:
     # ------------------------------------------------------------------ metadata
 
     def meta(self, key: str) -> str:
-        """A build-metadata value as text; ``onbekend`` when absent."""
+        """A build-metadata value as text; ``onbekend`` when absent.
+
+        The code commit is the one the render step runs with (``INTEGRATIESCAN_COMMIT``,
+        set by :mod:`integratiescan.report_step`), not a value from an earlier step.
+        """
+        if key == "commit" and os.environ.get("INTEGRATIESCAN_COMMIT"):
+            return os.environ["INTEGRATIESCAN_COMMIT"]
         value = self.metadata.get(key)
         if nl.is_leeg(value):
             return ONBEKEND

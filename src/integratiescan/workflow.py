@@ -98,3 +98,74 @@ def previous_revision_archive(edition: int, version: str) -> list[str]:
         return []
     path = archive_path(edition, f"{edition}.{revision - 1}")
     return [ancient(path)] if Path(path).exists() else []
+
+
+# --------------------------------------------------------------------------- code inputs
+
+PACKAGE_DIR = Path("src/integratiescan")
+# Modules a step uses without its script importing them (the report document imports
+# reportkit inside the Jupyter kernel).
+EXTRA_MODULES = {"scripts/render_report.py": ("integratiescan.reportkit",)}
+
+
+def _module_file(name: str, root: Path) -> Path | None:
+    """File of a module of this package (``integratiescan.x.y``), or None."""
+    parts = name.split(".")
+    if parts[0] != "integratiescan":
+        return None
+    base = root / PACKAGE_DIR.joinpath(*parts[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imports(path: Path, root: Path) -> set[str]:
+    """Package modules imported anywhere in a file (also inside functions)."""
+    import ast
+
+    rel = path.relative_to(root / PACKAGE_DIR) if path.is_relative_to(root / PACKAGE_DIR) else None
+    package = ["integratiescan", *(rel.parent.parts if rel else ())]
+    if rel is not None and rel.name == "__init__.py":
+        package = ["integratiescan", *rel.parent.parts]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                module = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            found.add(module)
+            found |= {f"{module}.{a.name}" for a in node.names}
+    return {m for m in found if m.startswith("integratiescan")}
+
+
+def script_code(script: str, root: str | Path = ".") -> list[str]:
+    """The package files a step script runs: the closure of its imports within the package.
+
+    Declared as rule inputs, so that a change in the code behind a step reruns that step
+    (and only the steps that use the changed code).
+    """
+    root = Path(root)
+    todo = [root / script]
+    todo += [f for m in EXTRA_MODULES.get(script, ()) if (f := _module_file(m, root))]
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for module in _imports(path, root):
+            target = _module_file(module, root)
+            if target is not None and target not in seen:
+                todo.append(target)
+            parent = _module_file("integratiescan", root)
+            if parent is not None and parent not in seen:
+                todo.append(parent)
+    files = {p for p in seen if p != root / script}
+    if any(p.parent.name == "render" for p in files):
+        files |= {p for p in (root / PACKAGE_DIR / "render" / "templates").glob("*") if p.is_file()}
+    return sorted(p.relative_to(root).as_posix() for p in files)
