@@ -65,6 +65,7 @@ rule provenance:
         parquet=expand(
             "data/processed/{{edition}}/{table}.parquet", table=CLEANED_TABLES
         ),
+        archive="results/{edition}/archive/{version}/indicators.csv",
     output:
         "reports/{edition}/v{version}/ro-crate-metadata.json",
     log:

@@ -32,7 +32,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import __version__, contract
+from . import __version__
 from . import workflow as _workflow
 from .atomic import write_text
 from .config import version as report_version
@@ -45,7 +45,7 @@ PROFILES = (
     "https://w3id.org/ro/wfrun/provenance/0.5",
     "https://w3id.org/workflowhub/workflow-ro-crate/1.0",
 )
-CLEANED = tuple(contract.TABLES)
+CLEANED = tuple(_workflow.CLEANED_TABLES)
 FINGERPRINT_LENGTH = 16
 
 #: Python packages whose versions are recorded (distribution names).
@@ -325,7 +325,7 @@ def figure_ids() -> tuple[str, ...]:
 def raw_files(edition: int, root: str | os.PathLike[str] = ".") -> list[str]:
     """Raw exports of an edition, root-relative, in contract table order (csv, else xlsx)."""
     out = []
-    for table in contract.TABLES:
+    for table in _workflow.CLEANED_TABLES:
         csv = f"data/raw/{edition}/{table}.csv"
         xlsx = f"data/raw/{edition}/{table}.xlsx"
         use_xlsx = not (Path(root) / csv).exists() and (Path(root) / xlsx).exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -120,27 +122,36 @@ def _module_file(name: str, root: Path) -> Path | None:
     return None
 
 
-def _imports(path: Path, root: Path) -> set[str]:
-    """Package modules imported anywhere in a file (also inside functions)."""
-    import ast
+_FROM_IMPORT = re.compile(
+    r"^[ \t]*from[ \t]+(\.+[\w.]*|integratiescan[\w.]*)[ \t]+import[ \t]+"
+    r"(\([^)]*\)|[^\n#]+)",
+    re.M,
+)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+(integratiescan[\w.]*)", re.M)
 
+
+@functools.cache
+def _imports(path: Path, root: Path) -> frozenset[str]:
+    """Package modules imported anywhere in a file (also inside functions); read once.
+
+    A line-based scan, not a full parse: it runs every time the Snakefile is read.
+    """
     rel = path.relative_to(root / PACKAGE_DIR) if path.is_relative_to(root / PACKAGE_DIR) else None
     package = ["integratiescan", *(rel.parent.parts if rel else ())]
-    if rel is not None and rel.name == "__init__.py":
-        package = ["integratiescan", *rel.parent.parts]
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package[: len(package) - node.level + 1]
-                module = ".".join([*base, *([node.module] if node.module else [])])
-            else:
-                module = node.module or ""
-            found.add(module)
-            found |= {f"{module}.{a.name}" for a in node.names}
-    return {m for m in found if m.startswith("integratiescan")}
+    text = path.read_text(encoding="utf-8")
+    found = set(_IMPORT.findall(text))
+    for module, names in _FROM_IMPORT.findall(text):
+        if module.startswith("."):
+            level = len(module) - len(module.lstrip("."))
+            base = package[: len(package) - level + 1]
+            rest = module.lstrip(".")
+            module = ".".join([*base, *([rest] if rest else [])])
+        found.add(module)
+        for name in names.strip("()").replace("\n", " ").split(","):
+            name = name.strip().split(" as ")[0].strip()
+            if name and name.isidentifier():
+                found.add(f"{module}.{name}")
+    return frozenset(m for m in found if m.startswith("integratiescan"))
 
 
 def script_code(script: str, root: str | Path = ".") -> list[str]:
