@@ -16,30 +16,9 @@ from integratiescan.disclosure import (
     reason_min_n,
     reason_zero_full,
 )
+from integratiescan.indicators import COLUMNS as INDICATOR_COLUMNS
 
-COLUMNS = [
-    "indicator_id",
-    "edition",
-    "domain",
-    "measure",
-    "cohort",
-    "group",
-    "value",
-    "unit",
-    "numerator",
-    "denominator",
-    "n",
-    "n_missing",
-    "ci_low",
-    "ci_high",
-    "method",
-    "p_value",
-    "suppressed",
-    "suppression_reason",
-    "previous_value",
-    "definition_nl",
-    "source_tables",
-]
+COLUMNS = list(INDICATOR_COLUMNS)  # the table layout of integratiescan.indicators
 
 
 def _row(indicator_id: str, domain: str, unit: str, value, **kw) -> dict:

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from integratiescan import narrative
+from integratiescan.indicators import COLUMNS as INDICATOR_COLUMNS
 from integratiescan.narrative import (
     DEFAULT_THRESHOLDS,
     Rij,
@@ -107,29 +108,7 @@ def test_config_thresholds_match_defaults():
 
 # ---------------------------------------------------------------------- branch tests
 
-COLUMNS = [
-    "indicator_id",
-    "edition",
-    "domain",
-    "measure",
-    "cohort",
-    "group",
-    "value",
-    "unit",
-    "numerator",
-    "denominator",
-    "n",
-    "n_missing",
-    "ci_low",
-    "ci_high",
-    "method",
-    "p_value",
-    "suppressed",
-    "suppression_reason",
-    "previous_value",
-    "definition_nl",
-    "source_tables",
-]
+COLUMNS = list(INDICATOR_COLUMNS)  # the table layout of integratiescan.indicators
 
 
 def row(iid, value, unit="pct", *, low=None, high=None, n=None, num=None, den=None, **kw):

@@ -152,3 +152,16 @@ def test_each_rule_declares_the_package_code_it_runs() -> None:
     assert "src/integratiescan/render/templates/report.typ" in report
     assert "src/integratiescan/narrative.py" in report
     assert "src/integratiescan/clean.py" not in script_code("scripts/make_figures.py", ROOT)
+
+
+def test_engine_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
+    from integratiescan import render, workflow
+
+    assert render.resolve_engine is workflow.resolve_engine
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    assert workflow.resolve_engine("auto") == "embedded"
+    monkeypatch.setattr("shutil.which", lambda name: "/usr/local/bin/quarto")
+    assert workflow.resolve_engine("auto") == "quarto"
+    assert workflow.resolve_engine("embedded") == "embedded"
+    with pytest.raises(ValueError, match="unknown engine"):
+        workflow.resolve_engine("pandoc")

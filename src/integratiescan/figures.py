@@ -701,16 +701,7 @@ def _draw_model(frame: Frame, geo: _ModelGeometry, box_text: BoxText) -> None:
             va="center",
             fontweight="bold",
             linespacing=1.2,
-            bbox=(
-                {
-                    "boxstyle": "round,pad=0.2",
-                    "facecolor": "white",
-                    "edgecolor": "none",
-                    "alpha": 0.9,
-                }
-                if kw.get("hatch")
-                else None
-            ),
+            bbox=_text_backing(kw),
         )
     x0, x1 = _M_X0, width - _M_X0
     top = h - 0.04 - geo.head
@@ -755,18 +746,16 @@ def _draw_model(frame: Frame, geo: _ModelGeometry, box_text: BoxText) -> None:
                 ha="center",
                 va="center",
                 linespacing=1.2,
-                bbox=(
-                    {
-                        "boxstyle": "round,pad=0.2",
-                        "facecolor": "white",
-                        "edgecolor": "none",
-                        "alpha": 0.9,
-                    }
-                    if kw.get("hatch")
-                    else None
-                ),
+                bbox=_text_backing(kw),
             )
         top = yb - _M_BAND_GAP
+
+
+def _text_backing(box_style: dict[str, Any]) -> dict[str, Any] | None:
+    """A white backing under a label on a hatched box, so the text stays readable."""
+    if not box_style.get("hatch"):
+        return None
+    return {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
 
 
 def fig_model(inp: Inputs) -> Built:

@@ -71,6 +71,8 @@ def resolve_engine(engine: str) -> str:
 
     if engine == "auto":
         return "quarto" if shutil.which("quarto") else "embedded"
+    if engine not in ("quarto", "embedded"):
+        raise ValueError(f"unknown engine {engine!r} (auto, quarto or embedded)")
     return engine
 
 

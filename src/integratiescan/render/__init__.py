@@ -6,11 +6,11 @@ Quarto-compatible renderer: nbclient + pandoc + typst).  See docs/rendering.md.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..workflow import resolve_engine  # one definition, also used by the Snakefile
 from .embedded import RenderResult, render_embedded
 from .execute import RenderError
 from .quarto import render_quarto
@@ -18,14 +18,6 @@ from .quarto import render_quarto
 __all__ = ["FORMATS", "RenderError", "RenderResult", "render", "resolve_engine"]
 
 FORMATS = ("html", "pdf")
-
-
-def resolve_engine(engine: str = "auto") -> str:
-    if engine == "auto":
-        return "quarto" if shutil.which("quarto") else "embedded"
-    if engine not in ("quarto", "embedded"):
-        raise ValueError(f"unknown engine {engine!r} (auto, quarto or embedded)")
-    return engine
 
 
 def render(
