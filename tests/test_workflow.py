@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,43 @@ def test_engine_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
     assert workflow.resolve_engine("embedded") == "embedded"
     with pytest.raises(ValueError, match="unknown engine"):
         workflow.resolve_engine("pandoc")
+
+
+class _FakeScheduler:
+    """Stands in for Snakemake's JobScheduler: same method name, same kind of timer."""
+
+    def __init__(self) -> None:
+        self.woken = threading.Event()
+
+    def _schedule_reevalutation(self, delay: float) -> threading.Timer:
+        timer = threading.Timer(delay, lambda: self.woken.set())
+        timer.start()
+        return timer
+
+
+def test_release_scheduler_timers_cancels_only_snakemakes_reevaluation_timer():
+    from integratiescan.workflow import release_scheduler_timers
+
+    scheduler = _FakeScheduler()
+    pending = scheduler._schedule_reevalutation(30)
+    other_fired = threading.Event()
+    other = threading.Timer(30, other_fired.set)
+    other.start()
+    try:
+        assert release_scheduler_timers() == 1
+        pending.join(timeout=2)
+        assert not pending.is_alive()  # the process no longer waits for it
+        assert not scheduler.woken.is_set()
+        assert other.is_alive()  # somebody else's timer is left alone
+    finally:
+        other.cancel()
+
+
+def test_snakemake_still_has_the_reevaluation_timer_we_cancel():
+    """If Snakemake renames the method, the workaround silently stops working: fail here."""
+    import inspect
+
+    from snakemake.scheduling.job_scheduler import JobScheduler
+
+    source = inspect.getsource(JobScheduler._schedule_reevalutation)
+    assert "threading.Timer(" in source
