@@ -17,6 +17,14 @@ with step_logging(snakemake.log[0]) as log:
         snakemake.params.engine,
     )
     log.info("engine: %s", info["engine"])
+    log.info(
+        "cell execution: %s",
+        {
+            "hit": "replayed from the render cache (inputs unchanged)",
+            "miss": "executed (render cache updated)",
+            "off": "executed",
+        }[info["execution"]],
+    )
     log.info("timings: %s", json.dumps(info["timings"], sort_keys=True))
     for warning in info["warnings"]:
         log.warning("%s", warning)

@@ -12,6 +12,8 @@ from babel.dates import format_date
 from .config import version
 
 SYNTHETIC_NOTICE = "SYNTHETISCHE DATA – deze cijfers zijn geen bevindingen over MDT"
+ENV_RENDER_CACHE = "INTEGRATIESCAN_RENDER_CACHE"
+DEFAULT_RENDER_CACHE = ".cache/integratiescan/render"
 
 
 def code_commit() -> str:
@@ -58,6 +60,17 @@ def render_params(cfg: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def render_cache_dir() -> Path | None:
+    """Where the execution cache lives: ``INTEGRATIESCAN_RENDER_CACHE`` (``off`` disables it),
+    default ``.cache/integratiescan/render`` in the project (Snakemake's working folder)."""
+    import os
+
+    value = os.environ.get(ENV_RENDER_CACHE, DEFAULT_RENDER_CACHE)
+    if value.strip().lower() in {"", "0", "off", "false", "no"}:
+        return None
+    return Path(value)
+
+
 def run(
     qmd: str | Path,
     cfg: dict[str, Any],
@@ -66,15 +79,14 @@ def run(
     pdf: str | Path,
     engine: str,
 ) -> dict[str, Any]:
-    """Render HTML and PDF once (one kernel), named as the rule's outputs."""
+    """Render HTML and PDF once (one kernel, or none when the execution cache is valid)."""
     import os
 
     from . import render
 
     # An unknown indicator id in the document must fail the build, not print a placeholder.
     os.environ["INTEGRATIESCAN_STRICT"] = "1"
-    commit = code_commit()
-    os.environ["INTEGRATIESCAN_COMMIT"] = commit  # the colophon (reportkit) shows it
+    commit = code_commit()  # the colophon shows it via {{< meta integratiescan.commit >}}
     build = json.loads(Path(metadata_json).read_text(encoding="utf-8"))
     assert build["version"] == version(cfg)
     html, pdf = Path(html), Path(pdf)
@@ -87,5 +99,11 @@ def run(
         output_dir=html.parent,
         output_stem=html.stem,
         engine=engine,
+        cache_dir=render_cache_dir(),
     )
-    return {"engine": result.engine, "timings": result.timings, "warnings": result.warnings}
+    return {
+        "engine": result.engine,
+        "execution": result.execution,
+        "timings": result.timings,
+        "warnings": result.warnings,
+    }

@@ -64,6 +64,8 @@ __all__ = [
 
 ENV_FORMAT = "INTEGRATIESCAN_OUTPUT_FORMAT"
 ENV_STRICT = "INTEGRATIESCAN_STRICT"
+# Render metadata key of the code commit (set by report_step, read by the meta shortcode).
+COMMIT_META_KEY = "integratiescan.commit"
 LINK_FORMATS = {"html", "pdf", "typst"}
 ONBEKEND = nl.ONBEKEND
 METADATA_KEYS = (
@@ -492,13 +494,7 @@ class Rapport:
     # ------------------------------------------------------------------ metadata
 
     def meta(self, key: str) -> str:
-        """A build-metadata value as text; ``onbekend`` when absent.
-
-        The code commit is the one the render step runs with (``INTEGRATIESCAN_COMMIT``,
-        set by :mod:`integratiescan.report_step`), not a value from an earlier step.
-        """
-        if key == "commit" and os.environ.get("INTEGRATIESCAN_COMMIT"):
-            return os.environ["INTEGRATIESCAN_COMMIT"]
+        """A build-metadata value as text; ``onbekend`` when absent."""
         value = self.metadata.get(key)
         if nl.is_leeg(value):
             return ONBEKEND
@@ -1388,7 +1384,9 @@ class Rapport:
         items = [
             ("Versie", self.versie()),
             ("Editie", str(self.edition)),
-            ("Code (commit)", f"`{self.meta('commit')}`"),
+            # Filled in at render time from the render metadata (report_step): the commit the
+            # report is rendered with, and cell execution stays independent of it (render cache).
+            ("Code (commit)", f"`{{{{< meta {COMMIT_META_KEY} >}}}}`"),
             ("Data (vingerafdruk)", f"`{self.meta('data_fingerprint')}`"),
             ("Gebouwd op", build_text),
             ("Rendermotor", self.meta("engine")),

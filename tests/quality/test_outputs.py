@@ -35,6 +35,18 @@ def test_pdf_states_the_seed_figures_in_dutch(built_2023) -> None:
     assert "?@" not in flat and "???" not in flat
 
 
+def test_colophon_names_the_commit_the_report_was_rendered_with(built_2023) -> None:
+    from integratiescan.buildinfo import git_commit
+
+    commit = git_commit(built_2023.root)
+    assert re.fullmatch(r"[0-9a-f]{12}", commit)
+    pdf = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in PdfReader(built_2023.pdf).pages))
+    html = built_2023.html.read_text(encoding="utf-8")
+    assert f"Code (commit): {commit}" in pdf
+    assert f"Code (commit):</strong> <code>{commit}</code>" in html
+    assert "meta integratiescan.commit" not in pdf + html  # the shortcode was filled in
+
+
 def test_snakemake_report_shows_the_figures(built_2023, tmp_path: Path) -> None:
     out = tmp_path / "report.zip"
     proc = subprocess.run(

@@ -54,3 +54,16 @@ def test_two_clean_builds_are_byte_identical(
             if p.is_file() and needle in p.read_bytes()
         ]
         assert not leaking, f"absolute build path {root} in {leaking}"
+
+    # The same report rendered again with the execution cache (cells replayed, no kernel)
+    # is byte-identical too: delete the report and let Snakemake rebuild it.
+    report_files = [p for p in first_hashes if p.startswith("reports/")]
+    for rel in report_files:
+        (second / rel).unlink()
+    proc = run_snakemake(second)
+    assert proc.returncode == 0, proc.stderr[-5000:]
+    log = (second / "logs/2023/report-v2023.1.log").read_text(encoding="utf-8")
+    assert "replayed from the render cache" in log
+    replayed = artefact_hashes(second)
+    drift = [p for p in report_files if replayed[p] != first_hashes[p]]
+    assert not drift, f"report rendered from the cache differs: {drift}"

@@ -284,3 +284,29 @@ def test_quarto_matches_embedded(tmp_path, name, params, phrases):
         for phrase in phrases:
             assert phrase in e_text, (fmt, phrase)
             assert phrase in q_text, (fmt, phrase)
+
+
+def test_meta_shortcode(tmp_path):
+    """{{< meta key >}} (Quarto's shortcode) in text and inline code, dotted keys, unknown key."""
+    doc = tmp_path / "meta.qmd"
+    doc.write_text(
+        "---\ntitle: Meta\nlang: nl\n---\n\n"
+        "Gebouwd met {{< meta build.commit >}}, code `{{< meta build.commit >}}`; "
+        "titel {{< meta title >}}. Onbekend: {{< meta build.nope >}}.\n",
+        encoding="utf-8",
+    )
+    result = render(
+        doc,
+        to=("html", "pdf"),
+        metadata={"build": {"commit": "0a1b2c3d4e5f"}},
+        output_dir=tmp_path,
+        engine="embedded",
+    )
+    text = html_text(tmp_path / "meta.html")
+    assert "Gebouwd met 0a1b2c3d4e5f, code 0a1b2c3d4e5f; titel Meta." in text
+    assert "Onbekend: ?meta:build.nope." in text
+    assert "<code>0a1b2c3d4e5f</code>" in (tmp_path / "meta.html").read_text(encoding="utf-8")
+    assert "Gebouwd met 0a1b2c3d4e5f, code 0a1b2c3d4e5f; titel Meta." in pdf_text(
+        tmp_path / "meta.pdf"
+    )
+    assert "unknown metadata key in {{< meta build.nope >}}" in result.warnings

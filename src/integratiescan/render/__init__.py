@@ -28,12 +28,16 @@ def render(
     output_dir: str | Path | None = None,
     output_stem: str | None = None,
     engine: str = "auto",
+    cache_dir: str | Path | None = None,
 ) -> RenderResult:
     """Render *qmd_path* to each format in *to* ("html", "pdf").
 
     Outputs are ``<output_dir>/<output_stem>.<format>`` (defaults: the document's folder
     and its stem), written atomically.  Raises :class:`RenderError` when a cell fails
     (unless it has ``error: true``), when pandoc or typst fail, or the source is invalid.
+    With *cache_dir*, the embedded engine replays the cell outputs of an earlier execution
+    whose code and inputs are unchanged (:mod:`integratiescan.render.cache`); Quarto has its
+    own ``freeze``/``cache`` options and ignores it.
     """
     qmd = Path(qmd_path).resolve()
     if not qmd.is_file():
@@ -50,5 +54,9 @@ def render(
     if "/" in stem or "\\" in stem:
         raise ValueError("output_stem must be a bare file name, not a path")
     chosen = resolve_engine(engine)
-    impl = render_quarto if chosen == "quarto" else render_embedded
-    return impl(qmd, formats, dict(params or {}), dict(metadata or {}), out_dir, stem)
+    if chosen == "quarto":
+        return render_quarto(qmd, formats, dict(params or {}), dict(metadata or {}), out_dir, stem)
+    cache = Path(cache_dir).resolve() if cache_dir is not None else None
+    return render_embedded(
+        qmd, formats, dict(params or {}), dict(metadata or {}), out_dir, stem, cache
+    )

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .. import atomic
+from .cache import ExecutionCache
 from .execute import RenderError, execute_qmd
 from .meta import (
     execute_defaults,
@@ -71,6 +72,7 @@ class RenderResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     engine: str = "embedded"
     timings: dict[str, float] = field(default_factory=dict)
+    execution: str = "off"  # execution cache: "off", "hit" (replayed) or "miss" (executed)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -180,6 +182,7 @@ def render_embedded(
     metadata: dict[str, Any] | None,
     output_dir: Path,
     output_stem: str,
+    cache_dir: Path | None = None,
 ) -> RenderResult:
     t_start = time.perf_counter()
     result = RenderResult(engine="embedded")
@@ -207,7 +210,9 @@ def render_embedded(
             kernel_name=str(meta.get("jupyter") or "python3")
             if not isinstance(meta.get("jupyter"), dict)
             else str(meta["jupyter"].get("kernelspec", {}).get("name", "python3")),
+            cache=ExecutionCache(cache_dir) if cache_dir is not None else None,
         )
+        result.execution = executed.cache
         result.timings["kernel_start"] = executed.kernel_start
         result.timings["execute"] = executed.execute
         result.warnings.extend(executed.warnings)

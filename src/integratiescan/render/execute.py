@@ -3,7 +3,9 @@ intermediate Pandoc markdown, in the shape Quarto's `jupyterToMarkdown` produces
 
 from __future__ import annotations
 
+import ast
 import base64
+import json
 import os
 import re
 import time
@@ -13,6 +15,7 @@ from typing import Any
 
 import nbformat
 
+from .cache import REPORT_EXPRESSION, TRACK_CODE, ExecutionCache, execution_key
 from .qmd import Cell, Qmd
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -34,6 +37,7 @@ class ExecResult:
     kernel_start: float = 0.0
     execute: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    cache: str = "off"  # "off", "hit" (outputs replayed) or "miss" (executed and recorded)
 
 
 def strip_ansi(text: str) -> str:
@@ -107,6 +111,7 @@ class _Kernel:
         self.env = env
         self._ctx = None
         self.index = 0
+        self.record: list[list[Any]] | None = None  # ["code", outputs] / ["inline", values]
 
     def __enter__(self) -> _Kernel:
         self._ctx = self.client.setup_kernel(env=self.env)
@@ -117,12 +122,16 @@ class _Kernel:
         if self._ctx is not None:
             self._ctx.__exit__(*exc)
 
-    def run(self, code: str) -> nbformat.NotebookNode:
+    def run(self, code: str) -> list[dict[str, Any]]:
+        """Execute one cell; return its outputs."""
         cell = nbformat.v4.new_code_cell(code)
         self.nb.cells.append(cell)
         self.client.execute_cell(cell, self.index)
         self.index += 1
-        return cell
+        outputs = [dict(o) for o in cell.outputs]
+        if self.record is not None:
+            self.record.append(["code", outputs])
+        return outputs
 
     def expressions(self, exprs: dict[str, str]) -> dict[str, Any]:
         from nbclient.util import run_sync
@@ -133,8 +142,50 @@ class _Kernel:
         while time.monotonic() < deadline:
             msg = run_sync(kc.get_shell_msg)(timeout=600)
             if msg["parent_header"].get("msg_id") == msg_id:
-                return msg["content"].get("user_expressions", {})
+                values = msg["content"].get("user_expressions", {})
+                if self.record is not None:
+                    self.record.append(["inline", values])
+                return values
         raise RenderError("timeout while evaluating inline expressions")
+
+    def tracked(self) -> dict[str, list[str]]:
+        """Files read and folders listed since TRACK_CODE ran (see render.cache)."""
+        record, self.record = self.record, None
+        try:
+            bundle = self.expressions({"t": REPORT_EXPRESSION})["t"]
+        finally:
+            self.record = record
+        if bundle.get("status") != "ok":
+            raise RenderError(f"could not read the execution record: {bundle.get('evalue')}")
+        return json.loads(ast.literal_eval(_source_text(bundle["data"]["text/plain"])))
+
+
+class _StaleReplay(Exception):
+    """A cached execution does not fit the document (never expected: the key covers it)."""
+
+
+class _Replay:
+    """Stands in for the kernel: hands out the outputs of a recorded execution in order."""
+
+    def __init__(self, steps: list[Any]):
+        self.steps = steps
+        self.position = 0
+
+    def _next(self, kind: str) -> Any:
+        if self.position >= len(self.steps) or self.steps[self.position][0] != kind:
+            raise _StaleReplay(kind)
+        value = self.steps[self.position][1]
+        self.position += 1
+        return value
+
+    def run(self, code: str) -> list[dict[str, Any]]:
+        return [dict(o) for o in self._next("code")]
+
+    def expressions(self, exprs: dict[str, str]) -> dict[str, Any]:
+        values = self._next("inline")
+        if set(values) != set(exprs):
+            raise _StaleReplay("inline")
+        return values
 
 
 def setup_code(fig: dict[str, Any]) -> str:
@@ -345,6 +396,19 @@ class _Writer:
         return f"::: {{.cell-output .cell-output-display}}\n{_code_block(text)}:::\n"
 
 
+def _key_steps(cells: list[Cell]) -> list[Any]:
+    """What of the document reaches the kernel: code cells and inline expressions, in order."""
+    steps: list[Any] = []
+    for cell in cells:
+        if cell.kind == "code":
+            steps.append(["code", cell.source, cell.options, cell.metadata])
+        else:
+            exprs = [m.group(2).strip() for m in INLINE.finditer(cell.source)]
+            if exprs:
+                steps.append(["inline", exprs])
+    return steps
+
+
 def execute_qmd(
     qmd: Qmd,
     doc_path: Path,
@@ -354,8 +418,30 @@ def execute_qmd(
     params: dict[str, Any] | None = None,
     kernel_name: str = "python3",
     timeout: int = 1800,
+    cache: ExecutionCache | None = None,
 ) -> ExecResult:
-    """Run all cells in order and return the intermediate markdown body."""
+    """Run all cells in order and return the intermediate markdown body.
+
+    With a *cache*, an execution whose inputs are unchanged is replayed from it instead of
+    starting a kernel (see :mod:`integratiescan.render.cache`); the result is the same.
+    """
+    try:
+        return _execute(qmd, doc_path, fig_dir, defaults, fig, params, kernel_name, timeout, cache)
+    except _StaleReplay:
+        return _execute(qmd, doc_path, fig_dir, defaults, fig, params, kernel_name, timeout, None)
+
+
+def _execute(
+    qmd: Qmd,
+    doc_path: Path,
+    fig_dir: Path,
+    defaults: dict[str, Any],
+    fig: dict[str, Any],
+    params: dict[str, Any] | None,
+    kernel_name: str,
+    timeout: int,
+    cache: ExecutionCache | None,
+) -> ExecResult:
     cells = inject_parameters(qmd.cells, params)
     writer = _Writer(fig_dir, defaults)
     result = ExecResult(markdown="")
@@ -380,16 +466,36 @@ def execute_qmd(
     )
     env.pop("MPLBACKEND", None)
 
-    kernel: _Kernel | None = None
+    kernel: _Kernel | _Replay | None = None
+    key = None
     t0 = time.perf_counter()
     if _needs_kernel(cells, defaults):
-        kernel = _Kernel(doc_dir, kernel_name, env, timeout)
-        try:
-            kernel.__enter__()
-            kernel.run(setup_code(fig))
-        except Exception as exc:
-            kernel.__exit__(None, None, None)
-            raise RenderError(f"could not start the Jupyter kernel '{kernel_name}': {exc}") from exc
+        if cache is not None:
+            key = execution_key(
+                _key_steps(cells),
+                kernel_name=kernel_name,
+                setup=setup_code(fig),
+                params=params,
+                env=env,
+            )
+            recorded = cache.load(key)
+            if recorded is not None:
+                kernel = _Replay(recorded)
+                result.cache = "hit"
+        if kernel is None:
+            kernel = _Kernel(doc_dir, kernel_name, env, timeout)
+            try:
+                kernel.__enter__()
+                kernel.run(setup_code(fig))
+                if cache is not None:
+                    kernel.run(TRACK_CODE)
+                    kernel.record = []
+                    result.cache = "miss"
+            except Exception as exc:
+                kernel.__exit__(None, None, None)
+                raise RenderError(
+                    f"could not start the Jupyter kernel '{kernel_name}': {exc}"
+                ) from exc
     t1 = time.perf_counter()
     result.kernel_start = t1 - t0
     try:
@@ -409,8 +515,7 @@ def execute_qmd(
                 cell.options.setdefault("output", False)
             outputs: list[dict[str, Any]] = []
             if writer.opt(cell, "eval") is not False and kernel is not None and cell.source.strip():
-                executed = kernel.run(cell.source)
-                outputs = [dict(o) for o in executed.outputs]
+                outputs = kernel.run(cell.source)
                 errors = [o for o in outputs if o.get("output_type") == "error"]
                 if errors and writer.opt(cell, "error") is not True:
                     first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
@@ -425,15 +530,19 @@ def execute_qmd(
                         f"{first}\n{errors[0].get('ename')}: {errors[0].get('evalue')}\n{tb}"
                     )
             writer.code_cell(number, cell, outputs)
+        if isinstance(kernel, _Replay) and kernel.position != len(kernel.steps):
+            raise _StaleReplay("unused steps")
+        if isinstance(kernel, _Kernel) and cache is not None and key is not None:
+            cache.store(key, kernel.record or [], kernel.tracked())
     finally:
-        if kernel is not None:
+        if isinstance(kernel, _Kernel):
             kernel.__exit__(None, None, None)
     result.execute = time.perf_counter() - t1
     result.markdown = "\n".join(p.rstrip("\n") + "\n" for p in writer.parts if p.strip())
     return result
 
 
-def _inline(cell: Cell, kernel: _Kernel | None) -> str:
+def _inline(cell: Cell, kernel: _Kernel | _Replay | None) -> str:
     text = cell.source
     matches = list(INLINE.finditer(text))
     if matches:
