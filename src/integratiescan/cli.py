@@ -28,7 +28,7 @@ import yaml
 
 from . import __version__, contract, provenance
 from .config import with_edition_defaults
-from .readers import sha256_file
+from .digest import sha256_file
 
 T0, T1, PROJ, MATCHES = "vragenlijst_t0", "vragenlijst_t1", "projecten", "maatjes"
 UA_ROUND = "L_OEKRAINE_2022"

@@ -21,6 +21,7 @@ every path relative to the crate's own folder.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -36,7 +37,7 @@ from . import __version__
 from . import workflow as _workflow
 from .atomic import write_text
 from .config import version as report_version
-from .readers import sha256_file
+from .digest import sha256_file
 
 RO_CRATE = "https://w3id.org/ro/crate/1.1"
 PROFILES = (
@@ -504,9 +505,12 @@ def build_crate(
     versions = dict(versions if versions is not None else package_versions())
     date = build_date(meta)
 
+    crate_abs = crate_dir.resolve()
+
+    @functools.cache
     def rid(path: str) -> str:
         """@id of a root-relative path, relative to the crate folder (POSIX)."""
-        rel = os.path.relpath((root / path).resolve(), crate_dir.resolve())
+        rel = os.path.relpath((root / path).resolve(), crate_abs)
         return Path(rel).as_posix()
 
     g = _Graph()
@@ -674,8 +678,9 @@ def build_crate(
         all_results += out_ids
         all_objects += in_ids
 
+    generated_ids = {rid(p) for p in generated}
     workflow_inputs = [
-        i for i in set(all_objects) if i not in {rid(p) for p in generated}
+        i for i in set(all_objects) if i not in generated_ids
     ]  # raw files, reference data, previous edition
     wf_id = rid("Snakefile")
     g.entities.setdefault(wf_id, {"@id": wf_id}).update(

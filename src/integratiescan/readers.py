@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .digest import sha256_file  # noqa: F401  (re-exported: callers read files here)
+
 CSV_DELIMITERS = ",;"
 
 
@@ -39,15 +41,6 @@ class RawTable:
     sha256: str
     encoding: str  # utf-8, utf-8-sig, cp1252 or xlsx
     delimiter: str | None
-
-
-def sha256_file(path: str | Path) -> str:
-    """SHA-256 of a file's bytes (streamed: raw files may be large)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _decode(data: bytes) -> tuple[str, str]:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import atomic
+from ..digest import sha256_file
 
 FORMAT = 1
 KEEP_ENTRIES = 8  # per cache folder; older entries are removed when a new one is written
@@ -76,7 +77,7 @@ REPORT_EXPRESSION = f"__import__('json').dumps({TRACK_NAME}())"
 
 def _sha256_file(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return sha256_file(path)
     except OSError:
         return None
 

@@ -16,7 +16,7 @@ import yaml
 
 from .. import atomic
 from .cache import ExecutionCache
-from .execute import RenderError, execute_qmd
+from .execute import MD_ESCAPE, RenderError, execute_qmd
 from .meta import (
     execute_defaults,
     figure_settings,
@@ -65,6 +65,48 @@ RENDER_ONLY_KEYS = {
     "params",
 }
 WARNING_LINE = re.compile(r"^\[(?:integratiescan\] )?WARNING\]?:?\s*(.*)$")
+# {{< meta key >}}, optionally wrapped in backticks (inline code): Quarto's meta shortcode.
+META_SHORTCODE = re.compile(r"(`?)\{\{<\s*meta\s+([\w.\-]+)\s*>\}\}(`?)")
+
+
+def expand_meta_shortcodes(markdown: str, meta: dict[str, Any], warnings: list[str]) -> str:
+    """Replace ``{{< meta key >}}`` with the metadata value (dotted keys reach into maps).
+
+    Done on the markdown before pandoc (a text substitution is much cheaper than an extra
+    Lua pass over the document). In inline code the value is inserted as is, elsewhere with
+    markdown punctuation escaped. An unknown key gives a warning and ``?meta:key`` in bold.
+    """
+
+    def value_of(key: str) -> Any:
+        value: Any = meta
+        for part in key.split("."):
+            if not isinstance(value, dict) or part not in value:
+                return None
+            value = value[part]
+        return value
+
+    def replace(m: re.Match[str]) -> str:
+        before, key, after = m.groups()
+        in_code = bool(before and after)
+        value = value_of(key)
+        if value is None:
+            warning = f"unknown metadata key in {{{{< meta {key} >}}}}"
+            if warning not in warnings:
+                warnings.append(warning)
+            text = f"?meta:{key}"
+            return f"`{text}`" if in_code else f"{before}**{text}**{after}"
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, list):
+            text = ", ".join(str(v) for v in value)
+        else:
+            text = " ".join(str(value).split())
+        if in_code:
+            return f"`{text}`"
+        escaped = MD_ESCAPE.sub(r"\\\1", text)
+        return f"{before}{escaped}{after}"
+
+    return META_SHORTCODE.sub(replace, markdown)
 
 
 @dataclass
@@ -217,12 +259,13 @@ def render_embedded(
         result.timings["execute"] = executed.execute
         result.warnings.extend(executed.warnings)
 
+        markdown = expand_meta_shortcodes(executed.markdown, meta, result.warnings)
         md = work / f"{output_stem}.md"
-        md.write_text(executed.markdown, encoding="utf-8")
+        md.write_text(markdown, encoding="utf-8")
         if keep_md:
             front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
             atomic.write_text(
-                output_dir / f"{output_stem}.embedded.md", f"---\n{front}---\n\n{executed.markdown}"
+                output_dir / f"{output_stem}.embedded.md", f"---\n{front}---\n\n{markdown}"
             )
 
         # pandoc, all formats in parallel
@@ -240,32 +283,51 @@ def render_embedded(
                 subprocess.Popen(cmd, cwd=doc_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE),
                 out,
             )
-        seen: set[str] = set()
-        for fmt, (proc, _out) in procs.items():
-            _stdout, stderr = proc.communicate()
-            text = stderr.decode("utf-8", "replace")
+        stderr: dict[str, str] = {}
+
+        def finish(fmt: str) -> None:
+            proc = procs[fmt][0]
+            _stdout, err = proc.communicate()
+            stderr[fmt] = err.decode("utf-8", "replace")
             if proc.returncode != 0:
-                raise RenderError(f"pandoc failed for {fmt} (exit {proc.returncode}):\n{text}")
-            for w in _stderr_warnings(text):
+                raise RenderError(
+                    f"pandoc failed for {fmt} (exit {proc.returncode}):\n{stderr[fmt]}"
+                )
+            result.timings[f"pandoc_{fmt}"] = time.perf_counter() - t0
+
+        typst_warnings: list[str] = []
+        try:
+            # The PDF needs a second step: typst compiles it while pandoc still writes the HTML.
+            if "pdf" in procs:
+                finish("pdf")
+                t1 = time.perf_counter()
+                typ = procs["pdf"][1]
+                if keep_typ:
+                    atomic.write_bytes(output_dir / f"{output_stem}.typ", typ.read_bytes())
+                pdf = _compile_typst(typ, _epoch(), typst_warnings)
+                target = output_dir / f"{output_stem}.pdf"
+                atomic.write_bytes(target, pdf)
+                result.outputs["pdf"] = target
+                result.timings["typst"] = time.perf_counter() - t1
+            if "html" in procs:
+                finish("html")
+                target = output_dir / f"{output_stem}.html"
+                atomic.write_bytes(target, procs["html"][1].read_bytes())
+                result.outputs["html"] = target
+        finally:
+            for proc, _out in procs.values():
+                if proc.poll() is None:  # a failure elsewhere: do not leave pandoc running
+                    proc.kill()
+                    proc.wait()
+        seen: set[str] = set()
+        for fmt in procs:  # warnings in the order of the formats asked for
+            for w in _stderr_warnings(stderr[fmt]):
                 if w not in seen:
                     seen.add(w)
                     result.warnings.append(w)
-        result.timings["pandoc"] = time.perf_counter() - t0
-
-        t0 = time.perf_counter()
-        if "pdf" in procs:
-            typ = procs["pdf"][1]
-            if keep_typ:
-                atomic.write_bytes(output_dir / f"{output_stem}.typ", typ.read_bytes())
-            pdf = _compile_typst(typ, _epoch(), result.warnings)
-            target = output_dir / f"{output_stem}.pdf"
-            atomic.write_bytes(target, pdf)
-            result.outputs["pdf"] = target
-        result.timings["typst"] = time.perf_counter() - t0
-        if "html" in procs:
-            target = output_dir / f"{output_stem}.html"
-            atomic.write_bytes(target, procs["html"][1].read_bytes())
-            result.outputs["html"] = target
+        result.warnings.extend(typst_warnings)
+        result.timings["pandoc"] = max(result.timings[f"pandoc_{fmt}"] for fmt in procs)
+        result.timings.setdefault("typst", 0.0)
         result.outputs = {fmt: result.outputs[fmt] for fmt in to if fmt in result.outputs}
     result.timings["total"] = time.perf_counter() - t_start
     return result

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from .cache import REPORT_EXPRESSION, TRACK_CODE, ExecutionCache, execution_key
 from .qmd import Cell, Qmd
 
@@ -95,8 +93,11 @@ class _Kernel:
     """A thin wrapper around nbclient: one kernel, cells executed one at a time."""
 
     def __init__(self, doc_dir: Path, kernel_name: str, env: dict[str, str], timeout: int):
+        # imported here: a render replayed from the cache needs no Jupyter machinery
+        import nbformat
         from nbclient import NotebookClient
 
+        self._new_cell = nbformat.v4.new_code_cell
         self.nb = nbformat.v4.new_notebook()
         self.client = NotebookClient(
             self.nb,
@@ -124,7 +125,7 @@ class _Kernel:
 
     def run(self, code: str) -> list[dict[str, Any]]:
         """Execute one cell; return its outputs."""
-        cell = nbformat.v4.new_code_cell(code)
+        cell = self._new_cell(code)
         self.nb.cells.append(cell)
         self.client.execute_cell(cell, self.index)
         self.index += 1

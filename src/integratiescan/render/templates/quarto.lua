@@ -3,8 +3,8 @@ integratiescan embedded renderer: the subset of Quarto's Lua filters we support.
 
 Passes (in order): HTML tables -> Pandoc tables, figure/table divs and cell options,
 numbering of figures/tables/sections in document order, cross-references (@fig-/@tbl-/
-@sec-/@eq-) resolved before citeproc, callouts, shortcodes (pagebreak, meta), then format
-specifics.
+@sec-/@eq-) resolved before citeproc, callouts, shortcodes, then format specifics.
+({{< meta >}} is expanded in the markdown before pandoc, see embedded.py.)
 Warnings are written to stderr with the prefix "[integratiescan] WARNING: ".
 ]]
 
@@ -371,72 +371,6 @@ local pass_callouts = {
   end,
 }
 
--- {{< meta key >}} (Quarto's meta shortcode): the value of a document metadata key; dotted
--- keys reach into maps (integratiescan.commit). Also inside inline code, as in Quarto.
-local META_SHORTCODE = "^{{<%s*meta%s+([%w%._%-]+)%s*>}}$"
-
-local function meta_value(meta, key)
-  local value = meta
-  for part in key:gmatch("[^%.]+") do
-    if type(value) ~= "table" then return nil end
-    value = value[part]
-  end
-  return value
-end
-
-local function meta_inlines(meta, key)
-  local value = meta_value(meta, key)
-  if value == nil then
-    warn("unknown metadata key in {{< meta " .. key .. " >}}")
-    return pandoc.Inlines({ pandoc.Strong({ pandoc.Str("?meta:" .. key) }) })
-  end
-  if type(value) == "table" and value.t == "MetaInlines" then
-    return pandoc.Inlines(value)
-  end
-  return pandoc.Inlines({ pandoc.Str(meta_string(value)) })
-end
-
-local pass_meta = {
-  Pandoc = function(doc)
-    local meta = doc.meta
-    return doc:walk({
-      Code = function(code)
-        local key = code.text:match(META_SHORTCODE)
-        if key then
-          code.text = pandoc.utils.stringify(meta_inlines(meta, key))
-          return code
-        end
-      end,
-      Inlines = function(inlines)
-        local out = pandoc.Inlines({})
-        local i = 1
-        while i <= #inlines do
-          local el = inlines[i]
-          local last = inlines[i + 6]
-          if el.t == "Str" and el.text == "{{<" and last and last.t == "Str"
-              and starts_with(last.text, ">}}") then
-            local head = pandoc.Inlines({ table.unpack(inlines, i, i + 5) })
-            local key = (pandoc.utils.stringify(head) .. ">}}"):match(META_SHORTCODE)
-            if key then
-              out:extend(meta_inlines(meta, key))
-              local rest = last.text:sub(4)  -- punctuation glued to the shortcode
-              if rest ~= "" then out:insert(pandoc.Str(rest)) end
-              i = i + 7
-            else
-              out:insert(el)
-              i = i + 1
-            end
-          else
-            out:insert(el)
-            i = i + 1
-          end
-        end
-        return out
-      end,
-    })
-  end,
-}
-
 -- ---------------------------------------------------------------- pass 6: format specifics
 local function absolute_src(src)
   if src:match("^%a[%w+.-]*:") or starts_with(src, "/") then return src end
@@ -520,6 +454,5 @@ return {
   pass_number,
   pass_refs,
   pass_callouts,
-  pass_meta,
   pass_format,
 }
