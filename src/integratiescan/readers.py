@@ -91,18 +91,26 @@ def _parse(text: str, delimiter: str) -> pd.DataFrame:
     """Parse CSV text into string cells (empty string for an empty cell).
 
     Arrow's multi-threaded parser is used when every line is a row (no blank lines, which
-    must be counted, not skipped); pandas' parser, which keeps blank lines, otherwise.
+    must be counted, not skipped); pandas' parser, which keeps blank lines, otherwise. Arrow
+    is told that every column is text, so cells arrive exactly as written, as with pandas'
+    parser (type inference would rewrite ``1e3`` as ``1000`` or ``4.0`` as ``4`` and so hide
+    a value the contract refuses).
     """
     if "\n\n" not in text.rstrip("\n") and not text.startswith("\n"):
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
         try:
+            names = next(csv.reader([text.partition("\n")[0]], delimiter=delimiter), [])
+        except csv.Error:
+            names = []  # Arrow then infers types, and the check below hands over to pandas
+        try:
             table = pacsv.read_csv(
                 io.BytesIO(text.encode("utf-8")),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
                 convert_options=pacsv.ConvertOptions(
-                    column_types=None,
+                    # large_string is what pandas' "str" dtype holds: no conversion later.
+                    column_types={name: pa.large_string() for name in names},
                     strings_can_be_null=False,
                     quoted_strings_can_be_null=False,
                     auto_dict_encode=False,
@@ -116,8 +124,9 @@ def _parse(text: str, delimiter: str) -> pd.DataFrame:
         except pa.ArrowInvalid:
             pass  # ragged rows and other oddities: let pandas report them its way
         else:
-            table = table.cast(pa.schema([(f.name, pa.string()) for f in table.schema]))
-            return table.to_pandas()
+            if all(t == pa.large_string() for t in table.schema.types):
+                return table.to_pandas()
+            # The header was split differently than the csv module did; let pandas parse.
     return pd.read_csv(
         io.StringIO(text),
         sep=delimiter,
