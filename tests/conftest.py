@@ -27,11 +27,16 @@ def real_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cfg = yaml.safe_load((root / "config" / "config.yaml").read_text(encoding="utf-8"))
     previous = None
     for edition in (2023, 2024):
-        s = indicators.Settings.from_config(with_edition_defaults({**cfg, "edition": edition},
-                                                                  root))
+        s = indicators.Settings.from_config(
+            with_edition_defaults({**cfg, "edition": edition}, root)
+        )
         raw = root / "data" / "raw" / str(edition)
-        tables = {t: r.frame for t, r in clean.clean_edition(
-            {t: raw / f"{t}.csv" for t in indicator_step.TABLES}, edition, s.peildatum).items()}
+        tables = {
+            t: r.frame
+            for t, r in clean.clean_edition(
+                {t: raw / f"{t}.csv" for t in indicator_step.TABLES}, edition, s.peildatum
+            ).items()
+        }
         table, assessment, _ = indicators.build(tables, reference, s, previous)
         out = base / str(edition)
         indicator_step.write_csv(table, out / "indicators.csv")
