@@ -19,6 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 CSV_DELIMITERS = ",;"
+BOM = b"\xef\xbb\xbf"
+NEWLINE = ord("\n")
 
 
 class ReadError(Exception):
@@ -52,12 +54,29 @@ def sha256_file(path: str | Path) -> str:
 
 def _decode(data: bytes) -> tuple[str, str]:
     """Decode UTF-8 (BOM stripped) or, failing that, Windows-1252 (Dutch Excel's default)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith(BOM):
+        return data[len(BOM) :].decode("utf-8"), "utf-8-sig"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         return data.decode("cp1252"), "cp1252"
+
+
+def _utf8(data: bytes) -> tuple[bytes, str, str]:
+    """The file as UTF-8 bytes with LF line ends, its text, and the encoding it was read with.
+
+    Same decoding as :func:`_decode`, but the bytes are kept for the CSV parser: re-encoding a
+    large decoded text would cost a copy per step, and UTF-8 input needs no conversion.
+    """
+    text, encoding = _decode(data)
+    if encoding == "cp1252":
+        body = text.encode("utf-8")
+    else:
+        body = data[len(BOM) :] if encoding == "utf-8-sig" else data
+    if b"\r" in body:
+        body = body.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return body, text, encoding
 
 
 def _sniff_delimiter(header: str) -> str:
@@ -72,23 +91,30 @@ def read_csv(path: str | Path) -> RawTable:
     """Read a CSV export as text cells indexed by source line number."""
     path = Path(path)
     data = path.read_bytes()
-    text, encoding = _decode(data)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    body, text, encoding = _utf8(data)
+    if not text or text.isspace():  # what `not text.strip()` says, without copying the text
         raise ReadError(path, "the file is empty (no header, no rows)")
-    header = text.split("\n", 1)[0]
+    header = text.partition("\n")[0]
     delimiter = _sniff_delimiter(header)
-    frame = _parse(text, delimiter)
+    frame = _parse(body, text, header, delimiter)
     frame.columns = [str(c).strip() for c in frame.columns]
-    frame.index = _line_numbers(text, len(frame), delimiter)
+    frame.index = _line_numbers(body, text, len(frame), delimiter)
     frame.index.name = "regel"
     if frame.empty:
         raise ReadError(path, "the file has a header but no data rows")
     return RawTable(path, frame, hashlib.sha256(data).hexdigest(), encoding, delimiter)
 
 
-def _parse(text: str, delimiter: str) -> pd.DataFrame:
-    """Parse CSV text into string cells (empty string for an empty cell).
+def _has_blank_line(body: bytes) -> bool:
+    """A blank line before the last row (trailing blank lines at the end do not count)."""
+    end = len(body)
+    while end and body[end - 1] == NEWLINE:
+        end -= 1
+    return body.startswith(b"\n") or body.find(b"\n\n", 0, end) >= 0
+
+
+def _parse(body: bytes, text: str, header: str, delimiter: str) -> pd.DataFrame:
+    """Parse CSV (UTF-8 ``body``, or the same as ``text``) into string cells ('' for empty).
 
     Arrow's multi-threaded parser is used when every line is a row (no blank lines, which
     must be counted, not skipped); pandas' parser, which keeps blank lines, otherwise. Arrow
@@ -96,18 +122,23 @@ def _parse(text: str, delimiter: str) -> pd.DataFrame:
     parser (type inference would rewrite ``1e3`` as ``1000`` or ``4.0`` as ``4`` and so hide
     a value the contract refuses).
     """
-    if "\n\n" not in text.rstrip("\n") and not text.startswith("\n"):
+    if not _has_blank_line(body):
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
         try:
-            names = next(csv.reader([text.partition("\n")[0]], delimiter=delimiter), [])
+            names = next(csv.reader([header], delimiter=delimiter), [])
         except csv.Error:
             names = []  # Arrow then infers types, and the check below hands over to pandas
         try:
             table = pacsv.read_csv(
-                io.BytesIO(text.encode("utf-8")),
-                parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+                io.BytesIO(body),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter,
+                    # Without a quote character no cell can hold a line break, and Arrow
+                    # splits the file into blocks faster when it need not look for one.
+                    newlines_in_values=b'"' in body,
+                ),
                 convert_options=pacsv.ConvertOptions(
                     # large_string is what pandas' "str" dtype holds: no conversion later.
                     column_types={name: pa.large_string() for name in names},
@@ -139,9 +170,9 @@ def _parse(text: str, delimiter: str) -> pd.DataFrame:
     )
 
 
-def _line_numbers(text: str, nrows: int, delimiter: str) -> pd.Index:
+def _line_numbers(body: bytes, text: str, nrows: int, delimiter: str) -> pd.Index:
     """Source line of each data row; exact even when quoted cells contain newlines."""
-    newlines = text.count("\n") - (1 if text.endswith("\n") else 0)
+    newlines = body.count(b"\n") - (1 if body.endswith(b"\n") else 0)
     if newlines == nrows:  # one physical line per row: the common, fast case
         return pd.RangeIndex(2, nrows + 2)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
