@@ -208,13 +208,24 @@ def _dates(s: pd.Series) -> pd.Series:
     return contract._date_value(s).dt.date.astype("object").where(s != "", None)
 
 
-def _ints(s: pd.Series) -> pd.Series:
-    """Validated whole-number text to Int64 (empty -> <NA>), cast in Arrow."""
-    arr = pa_arrow.array(s.where(s != "", None), type=pa_arrow.string(), from_pandas=True)
-    ints = pc.cast(arr, pa_arrow.int64()).to_pandas(
-        types_mapper={pa_arrow.int64(): pd.Int64Dtype()}.get
-    )
+INT64, INT8 = pa_arrow.int64(), pa_arrow.int8()
+NULLABLE_INTS = {INT64: pd.Int64Dtype(), INT8: pd.Int8Dtype()}
+
+
+def _ints(
+    s: pd.Series, to: pa_arrow.DataType = INT64, missing: tuple[str, ...] = ("",)
+) -> pd.Series:
+    """Validated whole-number text to nullable integers (``missing`` -> <NA>), cast in Arrow."""
+    arr = pa_arrow.array(s, type=pa_arrow.large_string(), from_pandas=True)
+    arr = pc.if_else(pc.is_in(arr, value_set=pa_arrow.array(missing)), None, arr)
+    ints = pc.cast(arr, to).to_pandas(types_mapper=NULLABLE_INTS.get)
     return pd.Series(ints.array, index=s.index)
+
+
+def _yes_no(s: pd.Series) -> pd.Series:
+    """'ja' -> True, 'nee' -> False, anything else (-9: not answered) -> <NA>."""
+    yes, no = s.eq("ja").to_numpy(), s.eq("nee").to_numpy()
+    return pd.Series(pd.arrays.BooleanArray(yes, ~(yes | no)), index=s.index)
 
 
 def _typed(frame: pd.DataFrame, spec: contract.TableSpec) -> pd.DataFrame:
@@ -227,11 +238,11 @@ def _typed(frame: pd.DataFrame, spec: contract.TableSpec) -> pd.DataFrame:
         elif c.kind == "int":
             out[c.name] = _ints(s)
         elif c.kind == "likert":
-            out[c.name] = _ints(s.where(s != "-9", "")).astype("Int8")
+            out[c.name] = _ints(s, INT8, missing=("", "-9"))
         elif c.kind == "yesno":
             out[c.name] = s.eq("ja")
         elif c.kind == "code" and set(c.codes) == set(contract.YES_NO_MISSING):
-            out[c.name] = s.map({"ja": True, "nee": False}).astype("boolean")
+            out[c.name] = _yes_no(s)
         elif c.kind == "list":
             order = {code: i for i, code in enumerate(c.codes)}
             out[c.name] = s.map(
