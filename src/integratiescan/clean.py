@@ -13,6 +13,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa_arrow
 import pyarrow.compute as pc
@@ -350,21 +351,25 @@ def clean_edition(
     return results
 
 
-def _isin(s: pd.Series, values: pd.Series) -> pd.Series:
-    """``s.isin(values)`` for string columns, hashed in Arrow (pandas' Arrow isin is per-value)."""
-    found = pc.is_in(
-        pa_arrow.array(s, type=pa_arrow.string(), from_pandas=True),
-        value_set=pa_arrow.array(values, type=pa_arrow.string(), from_pandas=True),
-    )
-    return pd.Series(found.fill_null(False).to_numpy(zero_copy_only=False), index=s.index)
+def _in_each_other(ids0: pd.Series, ids1: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each id of ``ids0`` occurs in ``ids1``, and each id of ``ids1`` in ``ids0``.
+
+    One factorize of both columns hashes every id once (two ``isin`` calls would hash each
+    column twice); a missing id counts as a value, as it does for ``isin``.
+    """
+    codes, uniques = pd.factorize(pd.concat([ids0, ids1], ignore_index=True), use_na_sentinel=False)
+    codes0, codes1 = codes[: len(ids0)], codes[len(ids0) :]
+    in0, in1 = np.zeros(len(uniques), dtype=bool), np.zeros(len(uniques), dtype=bool)
+    in0[codes0], in1[codes1] = True, True
+    return in1[codes0], in0[codes1]
 
 
 def _mark_pairs(results: dict[str, CleanResult]) -> None:
     """Flag respondents present at both T0 and T1; unpaired rows are kept and counted."""
     t0, t1 = results["vragenlijst_t0"], results["vragenlijst_t1"]
-    ids0, ids1 = t0.frame["respondent_id"], t1.frame["respondent_id"]
-    t0.frame["gepaard"] = _isin(ids0, ids1)
-    t1.frame["gepaard"] = _isin(ids1, ids0)
+    t0.frame["gepaard"], t1.frame["gepaard"] = _in_each_other(
+        t0.frame["respondent_id"], t1.frame["respondent_id"]
+    )
     t0.log["notes"]["zonder_t1 (behouden, niet gepaard)"] = int((~t0.frame["gepaard"]).sum())
     t1.log["notes"]["zonder_t0 (behouden, niet gepaard)"] = int((~t1.frame["gepaard"]).sum())
 
