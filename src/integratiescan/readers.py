@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,10 @@ import pandas as pd
 CSV_DELIMITERS = ",;"
 BOM = b"\xef\xbb\xbf"
 NEWLINE = ord("\n")
+# A run of the ASCII characters str.isspace() accepts (including \x1c-\x1f).
+ASCII_SPACE_RUN = re.compile(
+    b"[" + re.escape(bytes(c for c in range(128) if chr(c).isspace())) + b"]*"
+)
 
 
 class ReadError(Exception):
@@ -52,31 +57,41 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    """Decode UTF-8 (BOM stripped) or, failing that, Windows-1252 (Dutch Excel's default)."""
-    if data.startswith(BOM):
-        return data[len(BOM) :].decode("utf-8"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252"), "cp1252"
+def _utf8(data: bytes) -> tuple[bytes, str]:
+    """The file as UTF-8 bytes with LF line ends, and the encoding it was read with.
 
-
-def _utf8(data: bytes) -> tuple[bytes, str, str]:
-    """The file as UTF-8 bytes with LF line ends, its text, and the encoding it was read with.
-
-    Same decoding as :func:`_decode`, but the bytes are kept for the CSV parser: re-encoding a
-    large decoded text would cost a copy per step, and UTF-8 input needs no conversion.
+    UTF-8 (BOM stripped) or, failing that, Windows-1252 (Dutch Excel's default). The bytes
+    go to the CSV parser as they are: the text is only decoded where it is needed, so a
+    large UTF-8 export is not held twice (as bytes and as text) and not converted at all.
     """
-    text, encoding = _decode(data)
-    if encoding == "cp1252":
-        body = text.encode("utf-8")
-    else:
-        body = data[len(BOM) :] if encoding == "utf-8-sig" else data
+    encoding = "utf-8"
+    body = data
+    if data.startswith(BOM):
+        body, encoding = data[len(BOM) :], "utf-8-sig"
+        if not body.isascii():
+            body.decode("utf-8")  # undecodable after a BOM: an error, as before
+    elif not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            body, encoding = data.decode("cp1252").encode("utf-8"), "cp1252"
     if b"\r" in body:
         body = body.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return body, text, encoding
+    return body, encoding
+
+
+def _is_blank(body: bytes) -> bool:
+    """Whether the UTF-8 ``body`` holds only whitespace (``not text.strip()``).
+
+    Only the leading run of ASCII whitespace is scanned, so an ordinary file is decided by its
+    first byte; text is decoded only when it starts with a non-ASCII character.
+    """
+    start = ASCII_SPACE_RUN.match(body).end()
+    if start == len(body):
+        return True
+    if body[start] < 0x80:
+        return False
+    return body[start:].decode("utf-8").isspace()
 
 
 def _sniff_delimiter(header: str) -> str:
@@ -91,14 +106,14 @@ def read_csv(path: str | Path) -> RawTable:
     """Read a CSV export as text cells indexed by source line number."""
     path = Path(path)
     data = path.read_bytes()
-    body, text, encoding = _utf8(data)
-    if not text or text.isspace():  # what `not text.strip()` says, without copying the text
+    body, encoding = _utf8(data)
+    if _is_blank(body):
         raise ReadError(path, "the file is empty (no header, no rows)")
-    header = text.partition("\n")[0]
+    header = body.partition(b"\n")[0].decode("utf-8")
     delimiter = _sniff_delimiter(header)
-    frame = _parse(body, text, header, delimiter)
+    frame = _parse(body, header, delimiter)
     frame.columns = [str(c).strip() for c in frame.columns]
-    frame.index = _line_numbers(body, text, len(frame), delimiter)
+    frame.index = _line_numbers(body, len(frame), delimiter)
     frame.index.name = "regel"
     if frame.empty:
         raise ReadError(path, "the file has a header but no data rows")
@@ -113,8 +128,8 @@ def _has_blank_line(body: bytes) -> bool:
     return body.startswith(b"\n") or body.find(b"\n\n", 0, end) >= 0
 
 
-def _parse(body: bytes, text: str, header: str, delimiter: str) -> pd.DataFrame:
-    """Parse CSV (UTF-8 ``body``, or the same as ``text``) into string cells ('' for empty).
+def _parse(body: bytes, header: str, delimiter: str) -> pd.DataFrame:
+    """Parse UTF-8 CSV into string cells (empty string for an empty cell).
 
     Arrow's multi-threaded parser is used when every line is a row (no blank lines, which
     must be counted, not skipped); pandas' parser, which keeps blank lines, otherwise. Arrow
@@ -159,7 +174,7 @@ def _parse(body: bytes, text: str, header: str, delimiter: str) -> pd.DataFrame:
                 return table.to_pandas()
             # The header was split differently than the csv module did; let pandas parse.
     return pd.read_csv(
-        io.StringIO(text),
+        io.StringIO(body.decode("utf-8")),
         sep=delimiter,
         dtype=str,
         keep_default_na=False,
@@ -170,12 +185,12 @@ def _parse(body: bytes, text: str, header: str, delimiter: str) -> pd.DataFrame:
     )
 
 
-def _line_numbers(body: bytes, text: str, nrows: int, delimiter: str) -> pd.Index:
+def _line_numbers(body: bytes, nrows: int, delimiter: str) -> pd.Index:
     """Source line of each data row; exact even when quoted cells contain newlines."""
     newlines = body.count(b"\n") - (1 if body.endswith(b"\n") else 0)
     if newlines == nrows:  # one physical line per row: the common, fast case
         return pd.RangeIndex(2, nrows + 2)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(body.decode("utf-8")), delimiter=delimiter)
     starts: list[int] = []
     prev_end = 1
     for i, _row in enumerate(reader):
