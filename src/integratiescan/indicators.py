@@ -66,6 +66,19 @@ T1_ITEMS = {
 }
 GRAAG = "'Ik ontmoet graag mensen met een andere achtergrond dan ikzelf' (antwoord 4 of 5)"
 T0, T1, PROJ, MATCHES = "vragenlijst_t0", "vragenlijst_t1", "projecten", "maatjes"
+# The only questionnaire columns the indicators use; the indicator step reads just these
+# from the (million-row) cleaned tables. Projects and matches are read whole.
+QUESTIONNAIRE_COLUMNS = {
+    T0: ["respondent_id", "cohort", "nieuwkomer", "graag_andere_achtergrond", "gepaard"],
+    T1: [
+        "respondent_id",
+        "cohort",
+        "nieuwkomer",
+        "graag_andere_achtergrond",
+        "gepaard",
+        *(column for column, _ in T1_ITEMS.values()),
+    ],
+}
 
 
 @dataclass
