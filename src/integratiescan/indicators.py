@@ -572,6 +572,8 @@ def _item_counts(
 ) -> tuple[dict[Subset, int], dict[Subset, int]]:
     """(answers counted as yes, valid answers) per subset for a T1 item; -9 is not valid."""
     values = t1[column]
+    if values.dtype == object:  # yes/no answers with gaps, as read back from Parquet
+        values = values.astype("boolean")  # one pass, then masks are cheap
     yes = values.ge(4) if column == "waardevolle_contacten" else values
     return tally.count(_flags(yes)), tally.count(_flags(values.notna()))
 
