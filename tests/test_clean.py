@@ -131,7 +131,7 @@ def test_end_before_start(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("value", ["twaalf", "12,5"])
+@pytest.mark.parametrize("value", ["twaalf", "12,5", "1e3", "4.0"])
 def test_text_in_integer_column(tmp_path: Path, value: str) -> None:
     bad = replace_cell(PROJECTEN, 2, "deelnemers_gestart", value)
     assert_refused(
@@ -143,6 +143,19 @@ def test_text_in_integer_column(tmp_path: Path, value: str) -> None:
         f"'{value}'",
         "not a whole number",
     )
+
+
+def test_cells_are_read_as_written(tmp_path: Path) -> None:
+    """Both CSV parsers (Arrow without blank lines, pandas with) keep every cell verbatim."""
+    from integratiescan.readers import read_csv
+
+    text = "a,b,c,d\n007,1e3,2021-03-01 10:00,NaN\n1,2,2021-03-01,true\n"
+    for name, body in (("arrow", text), ("pandas", text + "\n,,,\n")):
+        path = tmp_path / f"{name}.csv"
+        path.write_text(body, encoding="utf-8")
+        frame = read_csv(path).frame
+        assert frame.loc[2].tolist() == ["007", "1e3", "2021-03-01 10:00", "NaN"], name
+        assert frame.loc[3].tolist() == ["1", "2", "2021-03-01", "true"], name
 
 
 def test_empty_file(tmp_path: Path) -> None:

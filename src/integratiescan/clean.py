@@ -13,8 +13,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow as pa_arrow
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -99,6 +99,22 @@ def _blank_rows(frame: pd.DataFrame) -> pd.Series:
 def _schema_failures(
     raw: RawTable, frame: pd.DataFrame, spec: contract.TableSpec, edition: int
 ) -> list[Failure]:
+    """Every failed column check and row rule of one table, located in the file."""
+    checked = frame[spec.column_names]
+    if checked.columns.has_duplicates:  # a column twice in the header: pandera's handling
+        return _pandera_failures(raw, frame, spec, edition)
+    return [
+        Failure(raw.path.name, int(line), column, str(frame.at[line, column]), rule)
+        for column, rule, line in contract.failed_checks(checked, spec.name, edition)
+    ]
+
+
+def _pandera_failures(
+    raw: RawTable, frame: pd.DataFrame, spec: contract.TableSpec, edition: int
+) -> list[Failure]:
+    """Validation by the pandera schema itself (only for a header with a repeated column)."""
+    import pandera.pandas as pa
+
     schema = contract.schema_for(spec.name, edition)
     try:
         schema.validate(frame[spec.column_names], lazy=True)
@@ -193,13 +209,24 @@ def _dates(s: pd.Series) -> pd.Series:
     return contract._date_value(s).dt.date.astype("object").where(s != "", None)
 
 
-def _ints(s: pd.Series) -> pd.Series:
-    """Validated whole-number text to Int64 (empty -> <NA>), cast in Arrow."""
-    arr = pa_arrow.array(s.where(s != "", None), type=pa_arrow.string(), from_pandas=True)
-    ints = pc.cast(arr, pa_arrow.int64()).to_pandas(
-        types_mapper={pa_arrow.int64(): pd.Int64Dtype()}.get
-    )
+INT64, INT8 = pa_arrow.int64(), pa_arrow.int8()
+NULLABLE_INTS = {INT64: pd.Int64Dtype(), INT8: pd.Int8Dtype()}
+
+
+def _ints(
+    s: pd.Series, to: pa_arrow.DataType = INT64, missing: tuple[str, ...] = ("",)
+) -> pd.Series:
+    """Validated whole-number text to nullable integers (``missing`` -> <NA>), cast in Arrow."""
+    arr = pa_arrow.array(s, type=pa_arrow.large_string(), from_pandas=True)
+    arr = pc.if_else(pc.is_in(arr, value_set=pa_arrow.array(missing)), None, arr)
+    ints = pc.cast(arr, to).to_pandas(types_mapper=NULLABLE_INTS.get)
     return pd.Series(ints.array, index=s.index)
+
+
+def _yes_no(s: pd.Series) -> pd.Series:
+    """'ja' -> True, 'nee' -> False, anything else (-9: not answered) -> <NA>."""
+    yes, no = s.eq("ja").to_numpy(), s.eq("nee").to_numpy()
+    return pd.Series(pd.arrays.BooleanArray(yes, ~(yes | no)), index=s.index)
 
 
 def _typed(frame: pd.DataFrame, spec: contract.TableSpec) -> pd.DataFrame:
@@ -212,11 +239,11 @@ def _typed(frame: pd.DataFrame, spec: contract.TableSpec) -> pd.DataFrame:
         elif c.kind == "int":
             out[c.name] = _ints(s)
         elif c.kind == "likert":
-            out[c.name] = _ints(s.where(s != "-9", "")).astype("Int8")
+            out[c.name] = _ints(s, INT8, missing=("", "-9"))
         elif c.kind == "yesno":
             out[c.name] = s.eq("ja")
         elif c.kind == "code" and set(c.codes) == set(contract.YES_NO_MISSING):
-            out[c.name] = s.map({"ja": True, "nee": False}).astype("boolean")
+            out[c.name] = _yes_no(s)
         elif c.kind == "list":
             order = {code: i for i, code in enumerate(c.codes)}
             out[c.name] = s.map(
@@ -324,21 +351,25 @@ def clean_edition(
     return results
 
 
-def _isin(s: pd.Series, values: pd.Series) -> pd.Series:
-    """``s.isin(values)`` for string columns, hashed in Arrow (pandas' Arrow isin is per-value)."""
-    found = pc.is_in(
-        pa_arrow.array(s, type=pa_arrow.string(), from_pandas=True),
-        value_set=pa_arrow.array(values, type=pa_arrow.string(), from_pandas=True),
-    )
-    return pd.Series(found.fill_null(False).to_numpy(zero_copy_only=False), index=s.index)
+def _in_each_other(ids0: pd.Series, ids1: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each id of ``ids0`` occurs in ``ids1``, and each id of ``ids1`` in ``ids0``.
+
+    One factorize of both columns hashes every id once (two ``isin`` calls would hash each
+    column twice); a missing id counts as a value, as it does for ``isin``.
+    """
+    codes, uniques = pd.factorize(pd.concat([ids0, ids1], ignore_index=True), use_na_sentinel=False)
+    codes0, codes1 = codes[: len(ids0)], codes[len(ids0) :]
+    in0, in1 = np.zeros(len(uniques), dtype=bool), np.zeros(len(uniques), dtype=bool)
+    in0[codes0], in1[codes1] = True, True
+    return in1[codes0], in0[codes1]
 
 
 def _mark_pairs(results: dict[str, CleanResult]) -> None:
     """Flag respondents present at both T0 and T1; unpaired rows are kept and counted."""
     t0, t1 = results["vragenlijst_t0"], results["vragenlijst_t1"]
-    ids0, ids1 = t0.frame["respondent_id"], t1.frame["respondent_id"]
-    t0.frame["gepaard"] = _isin(ids0, ids1)
-    t1.frame["gepaard"] = _isin(ids1, ids0)
+    t0.frame["gepaard"], t1.frame["gepaard"] = _in_each_other(
+        t0.frame["respondent_id"], t1.frame["respondent_id"]
+    )
     t0.log["notes"]["zonder_t1 (behouden, niet gepaard)"] = int((~t0.frame["gepaard"]).sum())
     t1.log["notes"]["zonder_t0 (behouden, niet gepaard)"] = int((~t1.frame["gepaard"]).sum())
 

@@ -13,11 +13,17 @@ from .atomic import atomic_path, write_text
 TABLES = ("projecten", "vragenlijst_t0", "vragenlijst_t1", "maatjes")
 
 
-def read_cleaned(paths: dict[str, str | Path]) -> dict[str, pd.DataFrame]:
-    """Read the cleaned Parquet tables (dates as Python dates, lists as lists)."""
+def read_cleaned(
+    paths: dict[str, str | Path], columns: dict[str, list[str]] | None = None
+) -> dict[str, pd.DataFrame]:
+    """Read the cleaned Parquet tables (dates as Python dates, lists as lists).
+
+    ``columns`` restricts the tables named in it to those columns (decoding a million rows
+    of columns nobody uses costs time and memory).
+    """
     out = {}
     for name, path in paths.items():
-        frame = pd.read_parquet(path)
+        frame = pd.read_parquet(path, columns=(columns or {}).get(name))
         for col in ("startdatum", "einddatum"):
             if col in frame.columns:
                 frame[col] = frame[col].map(lambda v: None if pd.isna(v) else v)
@@ -40,7 +46,7 @@ def run(
 ) -> pd.DataFrame:
     """Compute and write indicators.csv/.json, components.csv and the disclosure log."""
     settings = indicators.Settings.from_config(cfg)
-    tables = read_cleaned(cleaned)
+    tables = read_cleaned(cleaned, indicators.QUESTIONNAIRE_COLUMNS)
     ref = pd.read_csv(reference, dtype={"volgorde": int})
     prev = pd.read_csv(previous) if previous else None
     table, assessment, log = indicators.build(tables, ref, settings, prev)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import contract, disclosure, stats
@@ -65,6 +66,19 @@ T1_ITEMS = {
 }
 GRAAG = "'Ik ontmoet graag mensen met een andere achtergrond dan ikzelf' (antwoord 4 of 5)"
 T0, T1, PROJ, MATCHES = "vragenlijst_t0", "vragenlijst_t1", "projecten", "maatjes"
+# The only questionnaire columns the indicators use; the indicator step reads just these
+# from the (million-row) cleaned tables. Projects and matches are read whole.
+QUESTIONNAIRE_COLUMNS = {
+    T0: ["respondent_id", "cohort", "nieuwkomer", "graag_andere_achtergrond", "gepaard"],
+    T1: [
+        "respondent_id",
+        "cohort",
+        "nieuwkomer",
+        "graag_andere_achtergrond",
+        "gepaard",
+        *(column for column, _ in T1_ITEMS.values()),
+    ],
+}
 
 
 @dataclass
@@ -406,12 +420,56 @@ def project_indicators(b: Builder, p: pd.DataFrame, s: Settings) -> pd.DataFrame
 # --------------------------------------------------------------------------- questionnaire
 
 
-def _subsets(frame: pd.DataFrame, cohorts: list[int], group_col: str = "nieuwkomer"):
-    """Yield (cohort or None, group key, rows) in a fixed order."""
-    for cohort in [*cohorts, None]:
-        rows_c = frame if cohort is None else frame[frame["cohort"] == cohort]
-        for g, code in GROUPS.items():
-            yield cohort, g, rows_c if code is None else rows_c[rows_c[group_col] == code]
+Subset = tuple[int | None, str]  # (cohort, or None for all cohorts; group key of GROUPS)
+GROUP_CODES = [code for code in GROUPS.values() if code is not None]
+GROUP_CELLS = len(GROUP_CODES) + 1  # the codes in GROUPS, and anything else (or missing)
+
+
+def _flags(s: pd.Series) -> np.ndarray:
+    """A boolean column as a numpy mask; missing counts as False (as ``sum`` skips it)."""
+    return s.to_numpy(dtype=bool, na_value=False)
+
+
+@dataclass(frozen=True)
+class _Tally:
+    """Row counts per report subset (one cohort or all, x newcomers, non-newcomers or all).
+
+    Every subset is a union of cells (a cohort or a missing cohort, x nieuwkomer ja, nee or
+    anything else). Each row's cell is found once, and then a count for every subset is one
+    ``bincount``, instead of boolean filters of million-row frames per subset.
+    """
+
+    cohorts: list[int]
+    cells: np.ndarray  # cell of each row: cohort position * GROUP_CELLS + group position
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, cohorts: list[int]) -> _Tally:
+        """Cells from the ``cohort`` and ``nieuwkomer`` columns of ``frame``."""
+        cohort_pos = np.full(len(frame), len(cohorts))  # a missing cohort has its own place
+        for i, cohort in enumerate(cohorts):
+            cohort_pos[_flags(frame["cohort"].eq(cohort))] = i
+        group_pos = np.full(len(frame), len(GROUP_CODES))
+        for i, code in enumerate(GROUP_CODES):
+            group_pos[_flags(frame["nieuwkomer"].eq(code))] = i
+        return cls(cohorts, cohort_pos * GROUP_CELLS + group_pos)
+
+    def rows(self, positions: np.ndarray) -> _Tally:
+        """The tally of the rows at ``positions``."""
+        return _Tally(self.cohorts, self.cells[positions])
+
+    def count(self, mask: np.ndarray | None = None) -> dict[Subset, int]:
+        """Number of rows (where ``mask``) per subset, in the table's fixed order."""
+        cells = self.cells if mask is None else self.cells[mask]
+        n_cohorts = len(self.cohorts) + 1
+        per_cell = np.bincount(cells, minlength=n_cohorts * GROUP_CELLS)
+        per_cell = per_cell.reshape(n_cohorts, GROUP_CELLS)
+        out: dict[Subset, int] = {}
+        for i, cohort in enumerate([*self.cohorts, None]):
+            counts = per_cell.sum(axis=0) if cohort is None else per_cell[i]
+            for g, code in GROUPS.items():
+                n = counts.sum() if code is None else counts[GROUP_CODES.index(code)]
+                out[(cohort, g)] = int(n)
+        return out
 
 
 def _suffix(cohort: int | None, group: str) -> str:
@@ -425,71 +483,60 @@ def _who(cohort: int | None, group: str) -> str:
 
 def questionnaire_indicators(b: Builder, t0: pd.DataFrame, t1: pd.DataFrame) -> None:
     """T1 shares, response, and the paired T0→T1 change of the attitude item."""
-    # Only these columns are used; narrow frames make the many subset filters cheap.
-    t0 = t0[["respondent_id", "cohort", "nieuwkomer", "graag_andere_achtergrond", "gepaard"]]
-    t1 = t1[
-        [
-            "respondent_id",
-            "cohort",
-            "nieuwkomer",
-            "graag_andere_achtergrond",
-            "gepaard",
-            *(column for column, _ in T1_ITEMS.values()),
-        ]
-    ]
     cohorts = sorted(
-        set(t0["cohort"].dropna().astype(int)) | set(t1["cohort"].dropna().astype(int))
+        set(t0["cohort"].dropna().astype(int).unique().tolist())
+        | set(t1["cohort"].dropna().astype(int).unique().tolist())
     )
-    t0_by = {(c, g): rows for c, g, rows in _subsets(t0, cohorts)}
-    t1_by = {(c, g): rows for c, g, rows in _subsets(t1, cohorts)}
+    tally0, tally1 = _Tally.of(t0, cohorts), _Tally.of(t1, cohorts)
+    n1 = tally1.count()
+    items = {column: _item_counts(tally1, t1, column) for column, _ in T1_ITEMS.values()}
     for measure, (column, phrase) in T1_ITEMS.items():
-        for (cohort, g), rows in t1_by.items():
-            values = rows[column]
-            yes, valid = _item_counts(rows, column)
+        yes, valid = items[column]
+        for (cohort, g), rows in n1.items():
             b.survey_share(
                 f"{measure}-{_suffix(cohort, g)}",
                 "vragenlijst",
                 measure,
-                yes,
-                valid,
+                yes[(cohort, g)],
+                valid[(cohort, g)],
                 f"Aandeel jongeren dat bij de eindmeting (T1) aangeeft: {phrase}; noemer: "
                 f"geldige antwoorden (-9 niet meegeteld); {_who(cohort, g)}",
                 [T1],
                 cohort=cohort,
                 group=g,
-                n_missing=int(values.isna().sum()),
+                n_missing=rows - valid[(cohort, g)],
             )
-    _cohort_differences(b, t1_by, cohorts)
+    _cohort_differences(b, items, cohorts)
+    n0, paired_by = tally0.count(), tally0.count(_flags(t0["gepaard"]))
     for cohort in [*cohorts, None]:
         for g in GROUPS:
-            r0, r1 = t0_by[(cohort, g)], t1_by[(cohort, g)]
+            r0, r1, paired = n0[(cohort, g)], n1[(cohort, g)], paired_by[(cohort, g)]
             sfx, who = _suffix(cohort, g), _who(cohort, g)
-            paired = int(r0["gepaard"].sum())
             b.add(
                 f"vl-t0-n-{sfx}",
                 "vragenlijst",
                 "vl-t0-n",
-                float(len(r0)),
+                float(r0),
                 "aantal",
                 f"Aantal respondenten bij de beginmeting (T0); {who}",
                 [T0],
                 cohort=cohort,
                 group=g,
-                numerator=len(r0),
-                n=len(r0),
+                numerator=r0,
+                n=r0,
             )
             b.add(
                 f"vl-t1-n-{sfx}",
                 "vragenlijst",
                 "vl-t1-n",
-                float(len(r1)),
+                float(r1),
                 "aantal",
                 f"Aantal respondenten bij de eindmeting (T1); {who}",
                 [T1],
                 cohort=cohort,
                 group=g,
-                numerator=len(r1),
-                n=len(r1),
+                numerator=r1,
+                n=r1,
             )
             b.add(
                 f"vl-gepaard-n-{sfx}",
@@ -510,25 +557,31 @@ def questionnaire_indicators(b: Builder, t0: pd.DataFrame, t1: pd.DataFrame) -> 
                 "vragenlijst",
                 "vl-gepaard-pct",
                 paired,
-                len(r0),
+                r0,
                 f"Aandeel van de T0-respondenten dat ook de eindmeting "
                 f"invulde (gepaard / T0); {who}",
                 [T0, T1],
                 cohort=cohort,
                 group=g,
             )
-    _attitude_change(b, t0, t1, cohorts)
+    _attitude_change(b, t0, t1, tally0)
 
 
-def _item_counts(rows: pd.DataFrame, column: str) -> tuple[int, int]:
-    """(answers counted as yes, valid answers) for a T1 item; -9 is not a valid answer."""
-    valid = rows[column].dropna()
-    yes = int((valid >= 4).sum()) if column == "waardevolle_contacten" else int(valid.sum())
-    return yes, len(valid)
+def _item_counts(
+    tally: _Tally, t1: pd.DataFrame, column: str
+) -> tuple[dict[Subset, int], dict[Subset, int]]:
+    """(answers counted as yes, valid answers) per subset for a T1 item; -9 is not valid."""
+    values = t1[column]
+    if values.dtype == object:  # yes/no answers with gaps, as read back from Parquet
+        values = values.astype("boolean")  # one pass, then masks are cheap
+    yes = values.ge(4) if column == "waardevolle_contacten" else values
+    return tally.count(_flags(yes)), tally.count(_flags(values.notna()))
 
 
 def _cohort_differences(
-    b: Builder, t1_by: dict[tuple[int | None, str], pd.DataFrame], cohorts: list[int]
+    b: Builder,
+    items: dict[str, tuple[dict[Subset, int], dict[Subset, int]]],
+    cohorts: list[int],
 ) -> None:
     """Change of each T1 share from one cohort to the next (independent groups).
 
@@ -538,8 +591,9 @@ def _cohort_differences(
     for measure, (column, phrase) in T1_ITEMS.items():
         for older, newer in zip(cohorts, cohorts[1:], strict=False):
             for g in GROUPS:
-                x1, n1 = _item_counts(t1_by[(newer, g)], column)
-                x2, n2 = _item_counts(t1_by[(older, g)], column)
+                yes, valid = items[column]
+                x1, n1 = yes[(newer, g)], valid[(newer, g)]
+                x2, n2 = yes[(older, g)], valid[(older, g)]
                 value, ci = None, None
                 if n1 and n2:
                     diff, lo, hi = stats.newcombe_unpaired(x1, n1, x2, n2)
@@ -563,29 +617,53 @@ def _cohort_differences(
                 )
 
 
-def _attitude_change(b: Builder, t0: pd.DataFrame, t1: pd.DataFrame, cohorts: list[int]) -> None:
-    # Join on integer codes of respondent_id: same pairs, but hashing Arrow strings once.
-    codes, _ = pd.factorize(pd.concat([t0["respondent_id"], t1["respondent_id"]]))
-    pairs = (
-        t0[["cohort", "nieuwkomer", "graag_andere_achtergrond"]]
-        .assign(respondent_key=codes[: len(t0)])
-        .merge(
-            t1[["graag_andere_achtergrond"]].assign(respondent_key=codes[len(t0) :]),
-            on="respondent_key",
-            suffixes=("_t0", "_t1"),
-            validate="one_to_one",
+def _pairs(ids0: pd.Series, ids1: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions in T0 and in T1 of the respondents in both: a one-to-one inner join.
+
+    One factorize over both id columns hashes each id once; the join is then integer
+    indexing. Duplicate ids on either side (a missing id counts as a value, as in a merge)
+    raise pandas' MergeError, as ``merge(validate="one_to_one")`` does.
+    """
+    codes, uniques = pd.factorize(pd.concat([ids0, ids1], ignore_index=True))
+    codes0, codes1 = codes[: len(ids0)], codes[len(ids0) :]
+    keys = len(uniques) + 1  # codes + 1: a missing id (-1) is key 0
+    if (
+        np.bincount(codes0 + 1, minlength=keys).max() > 1
+        or np.bincount(codes1 + 1, minlength=keys).max() > 1
+    ):  # let pandas raise its own error
+        pd.DataFrame({"respondent_key": codes0}).merge(
+            pd.DataFrame({"respondent_key": codes1}), on="respondent_key", validate="one_to_one"
         )
-    )
-    for cohort, g, rows in _subsets(pairs, cohorts):
-        valid = rows.dropna(subset=["graag_andere_achtergrond_t0", "graag_andere_achtergrond_t1"])
-        before = valid["graag_andere_achtergrond_t0"].astype(int)
-        after = valid["graag_andere_achtergrond_t1"].astype(int)
-        y0, y1 = before >= 4, after >= 4
-        a, bb = int((y0 & y1).sum()), int((y0 & ~y1).sum())
-        c, d = int((~y0 & y1).sum()), int((~y0 & ~y1).sum())
+    row1 = np.full(keys, -1)
+    row1[codes1 + 1] = np.arange(len(codes1))
+    match = row1[codes0 + 1]
+    rows0 = np.flatnonzero(match >= 0)
+    return rows0, match[rows0]
+
+
+def _attitude_change(b: Builder, t0: pd.DataFrame, t1: pd.DataFrame, tally0: _Tally) -> None:
+    """Paired T0 -> T1 shares and change of the attitude item, per subset (groups as at T0)."""
+    rows0, rows1 = _pairs(t0["respondent_id"], t1["respondent_id"])
+    pairs = tally0.rows(rows0)
+    column = "graag_andere_achtergrond"
+    before = t0[column].to_numpy(dtype="float64", na_value=np.nan)[rows0]
+    after = t1[column].to_numpy(dtype="float64", na_value=np.nan)[rows1]
+    valid = ~np.isnan(before) & ~np.isnan(after)
+    y0, y1 = valid & (before >= 4), valid & (after >= 4)
+    counts = {
+        "a": pairs.count(y0 & y1),
+        "b": pairs.count(y0 & ~y1),
+        "c": pairs.count(~y0 & y1),
+        "d": pairs.count(valid & ~y0 & ~y1),
+        "omhoog": pairs.count(valid & (after > before)),
+        "gelijk": pairs.count(valid & (after == before)),
+        "omlaag": pairs.count(valid & (after < before)),
+    }
+    for (cohort, g), n_pairs in pairs.count().items():
+        a, bb, c, d = (counts[k][(cohort, g)] for k in "abcd")
         n = a + bb + c + d
         sfx, who = _suffix(cohort, g), _who(cohort, g)
-        missing = len(rows) - n
+        missing = n_pairs - n
         common = dict(cohort=cohort, group=g, n_missing=missing)
         b.survey_share(
             f"vl-graag-t0-{sfx}",
@@ -642,17 +720,12 @@ def _attitude_change(b: Builder, t0: pd.DataFrame, t1: pd.DataFrame, cohorts: li
                 method="newcombe-paired-10",
                 **common,
             )
-        delta = after - before
-        for key, mask, phrase in (
-            ("omhoog", delta > 0, "hoger"),
-            ("gelijk", delta == 0, "gelijk"),
-            ("omlaag", delta < 0, "lager"),
-        ):
+        for key, phrase in (("omhoog", "hoger"), ("gelijk", "gelijk"), ("omlaag", "lager")):
             b.survey_share(
                 f"vl-graag-{key}-{sfx}",
                 "vragenlijst",
                 f"vl-graag-{key}",
-                int(mask.sum()),
+                counts[key][(cohort, g)],
                 n,
                 f"Aandeel gepaarde respondenten dat bij T1 {phrase} scoort dan bij "
                 f"T0 op de stelling 'Ik ontmoet graag mensen met een andere "

@@ -13,14 +13,21 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .digest import sha256_file  # noqa: F401  (re-exported: callers read files here)
+from .digest import sha256_file
 
 CSV_DELIMITERS = ",;"
+BOM = b"\xef\xbb\xbf"
+NEWLINE = ord("\n")
+# A run of the ASCII characters str.isspace() accepts (including \x1c-\x1f).
+ASCII_SPACE_RUN = re.compile(
+    b"[" + re.escape(bytes(c for c in range(128) if chr(c).isspace())) + b"]*"
+)
 
 
 class ReadError(Exception):
@@ -43,14 +50,41 @@ class RawTable:
     delimiter: str | None
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    """Decode UTF-8 (BOM stripped) or, failing that, Windows-1252 (Dutch Excel's default)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252"), "cp1252"
+def _utf8(data: bytes) -> tuple[bytes, str]:
+    """The file as UTF-8 bytes with LF line ends, and the encoding it was read with.
+
+    UTF-8 (BOM stripped) or, failing that, Windows-1252 (Dutch Excel's default). The bytes
+    go to the CSV parser as they are: the text is only decoded where it is needed, so a
+    large UTF-8 export is not held twice (as bytes and as text) and not converted at all.
+    """
+    encoding = "utf-8"
+    body = data
+    if data.startswith(BOM):
+        body, encoding = data[len(BOM) :], "utf-8-sig"
+        if not body.isascii():
+            body.decode("utf-8")  # undecodable after a BOM: an error, as before
+    elif not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            body, encoding = data.decode("cp1252").encode("utf-8"), "cp1252"
+    if b"\r" in body:
+        body = body.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return body, encoding
+
+
+def _is_blank(body: bytes) -> bool:
+    """Whether the UTF-8 ``body`` holds only whitespace (``not text.strip()``).
+
+    Only the leading run of ASCII whitespace is scanned, so an ordinary file is decided by its
+    first byte; text is decoded only when it starts with a non-ASCII character.
+    """
+    start = ASCII_SPACE_RUN.match(body).end()
+    if start == len(body):
+        return True
+    if body[start] < 0x80:
+        return False
+    return body[start:].decode("utf-8").isspace()
 
 
 def _sniff_delimiter(header: str) -> str:
@@ -65,37 +99,57 @@ def read_csv(path: str | Path) -> RawTable:
     """Read a CSV export as text cells indexed by source line number."""
     path = Path(path)
     data = path.read_bytes()
-    text, encoding = _decode(data)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    body, encoding = _utf8(data)
+    if _is_blank(body):
         raise ReadError(path, "the file is empty (no header, no rows)")
-    header = text.split("\n", 1)[0]
+    header = body.partition(b"\n")[0].decode("utf-8")
     delimiter = _sniff_delimiter(header)
-    frame = _parse(text, delimiter)
+    frame = _parse(body, header, delimiter)
     frame.columns = [str(c).strip() for c in frame.columns]
-    frame.index = _line_numbers(text, len(frame), delimiter)
+    frame.index = _line_numbers(body, len(frame), delimiter)
     frame.index.name = "regel"
     if frame.empty:
         raise ReadError(path, "the file has a header but no data rows")
     return RawTable(path, frame, hashlib.sha256(data).hexdigest(), encoding, delimiter)
 
 
-def _parse(text: str, delimiter: str) -> pd.DataFrame:
-    """Parse CSV text into string cells (empty string for an empty cell).
+def _has_blank_line(body: bytes) -> bool:
+    """A blank line before the last row (trailing blank lines at the end do not count)."""
+    end = len(body)
+    while end and body[end - 1] == NEWLINE:
+        end -= 1
+    return body.startswith(b"\n") or body.find(b"\n\n", 0, end) >= 0
+
+
+def _parse(body: bytes, header: str, delimiter: str) -> pd.DataFrame:
+    """Parse UTF-8 CSV into string cells (empty string for an empty cell).
 
     Arrow's multi-threaded parser is used when every line is a row (no blank lines, which
-    must be counted, not skipped); pandas' parser, which keeps blank lines, otherwise.
+    must be counted, not skipped); pandas' parser, which keeps blank lines, otherwise. Arrow
+    is told that every column is text, so cells arrive exactly as written, as with pandas'
+    parser (type inference would rewrite ``1e3`` as ``1000`` or ``4.0`` as ``4`` and so hide
+    a value the contract refuses).
     """
-    if "\n\n" not in text.rstrip("\n") and not text.startswith("\n"):
+    if not _has_blank_line(body):
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
         try:
+            names = next(csv.reader([header], delimiter=delimiter), [])
+        except csv.Error:
+            names = []  # Arrow then infers types, and the check below hands over to pandas
+        try:
             table = pacsv.read_csv(
-                io.BytesIO(text.encode("utf-8")),
-                parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+                io.BytesIO(body),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter,
+                    # Without a quote character no cell can hold a line break, and Arrow
+                    # splits the file into blocks faster when it need not look for one.
+                    newlines_in_values=b'"' in body,
+                ),
                 convert_options=pacsv.ConvertOptions(
-                    column_types=None,
+                    # large_string is what pandas' "str" dtype holds: no conversion later.
+                    column_types={name: pa.large_string() for name in names},
                     strings_can_be_null=False,
                     quoted_strings_can_be_null=False,
                     auto_dict_encode=False,
@@ -109,10 +163,11 @@ def _parse(text: str, delimiter: str) -> pd.DataFrame:
         except pa.ArrowInvalid:
             pass  # ragged rows and other oddities: let pandas report them its way
         else:
-            table = table.cast(pa.schema([(f.name, pa.string()) for f in table.schema]))
-            return table.to_pandas()
+            if all(t == pa.large_string() for t in table.schema.types):
+                return table.to_pandas()
+            # The header was split differently than the csv module did; let pandas parse.
     return pd.read_csv(
-        io.StringIO(text),
+        io.StringIO(body.decode("utf-8")),
         sep=delimiter,
         dtype=str,
         keep_default_na=False,
@@ -123,12 +178,12 @@ def _parse(text: str, delimiter: str) -> pd.DataFrame:
     )
 
 
-def _line_numbers(text: str, nrows: int, delimiter: str) -> pd.Index:
+def _line_numbers(body: bytes, nrows: int, delimiter: str) -> pd.Index:
     """Source line of each data row; exact even when quoted cells contain newlines."""
-    newlines = text.count("\n") - (1 if text.endswith("\n") else 0)
+    newlines = body.count(b"\n") - (1 if body.endswith(b"\n") else 0)
     if newlines == nrows:  # one physical line per row: the common, fast case
         return pd.RangeIndex(2, nrows + 2)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(body.decode("utf-8")), delimiter=delimiter)
     starts: list[int] = []
     prev_end = 1
     for i, _row in enumerate(reader):

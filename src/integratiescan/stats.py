@@ -24,6 +24,8 @@ import math
 from statistics import NormalDist
 from typing import NamedTuple
 
+import numpy as np
+
 __all__ = [
     "Difference",
     "Interval",
@@ -203,13 +205,15 @@ def mcnemar_midp(b: int, c: int) -> float:
     if m == 0:
         return 1.0
     k = min(b, c)
-    # P(X = i) for i <= k in log space (no overflow for large m), summed stably.
+    # P(X = i) for i <= k in log space (no overflow for large m), summed stably. lgamma and
+    # exp run over whole ranges (map) and the sums in numpy: the same floating-point
+    # operations in the same order as a loop per i, so the same result, much faster for the
+    # large counts of a big survey.
     log_half_m = m * math.log(0.5)
-    logs = [
-        math.lgamma(m + 1) - math.lgamma(i + 1) - math.lgamma(m - i + 1) + log_half_m
-        for i in range(k + 1)
-    ]
-    top = max(logs)
-    cdf = math.exp(top) * math.fsum(math.exp(v - top) for v in logs)
+    lgamma_i = np.fromiter(map(math.lgamma, range(1, k + 2)), float, k + 1)  # i + 1
+    lgamma_rest = np.fromiter(map(math.lgamma, range(m + 1, m - k, -1)), float, k + 1)  # m - i + 1
+    logs = math.lgamma(m + 1) - lgamma_i - lgamma_rest + log_half_m
+    top = float(logs.max())
+    cdf = math.exp(top) * math.fsum(map(math.exp, (logs - top).tolist()))
     p = 2.0 * (cdf - 0.5 * math.exp(logs[-1]))
     return min(1.0, p)
