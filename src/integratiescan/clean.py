@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
 import pyarrow as pa_arrow
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -99,22 +100,6 @@ def _blank_rows(frame: pd.DataFrame) -> pd.Series:
 def _schema_failures(
     raw: RawTable, frame: pd.DataFrame, spec: contract.TableSpec, edition: int
 ) -> list[Failure]:
-    """Every failed column check and row rule of one table, located in the file."""
-    checked = frame[spec.column_names]
-    if checked.columns.has_duplicates:  # a column twice in the header: pandera's handling
-        return _pandera_failures(raw, frame, spec, edition)
-    return [
-        Failure(raw.path.name, int(line), column, str(frame.at[line, column]), rule)
-        for column, rule, line in contract.failed_checks(checked, spec.name, edition)
-    ]
-
-
-def _pandera_failures(
-    raw: RawTable, frame: pd.DataFrame, spec: contract.TableSpec, edition: int
-) -> list[Failure]:
-    """Validation by the pandera schema itself (only for a header with a repeated column)."""
-    import pandera.pandas as pa
-
     schema = contract.schema_for(spec.name, edition)
     try:
         schema.validate(frame[spec.column_names], lazy=True)

@@ -11,17 +11,14 @@ is reported as such, with its line number), then converted to typed columns by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
 import pyarrow as pa_arrow
 import pyarrow.compute as pc
-
-if TYPE_CHECKING:
-    import pandera.pandas as pa
 
 ROUNDS = ("R3", "R4A", "R4B", "R4C", "R5A", "R2023", "L_OEKRAINE_2022")
 UKRAINE_ROUND = "L_OEKRAINE_2022"
@@ -89,14 +86,6 @@ class RowRule:
     column: str
     rule: str
     ok: Callable[[pd.DataFrame], pd.Series]
-
-
-@dataclass(frozen=True)
-class ColumnCheck:
-    """A check of one raw column: ``ok`` marks the cells that pass; ``error`` names the rule."""
-
-    error: str
-    ok: Callable[[pd.Series], pd.Series]
 
 
 @dataclass(frozen=True)
@@ -419,12 +408,11 @@ def _in_range(lo: int | None, hi: int | None) -> Callable[[pd.Series], pd.Series
     return ok
 
 
-def column_checks(spec: ColumnSpec, edition: int | None) -> list[ColumnCheck]:
-    """The checks of one raw column, in order; the error text is the rule as reported."""
-    checks: list[ColumnCheck] = []
+def _column_checks(spec: ColumnSpec, edition: int | None) -> list[pa.Check]:
+    checks: list[pa.Check] = []
     optional = "" if spec.required else " (or empty)"
     if spec.required:
-        checks.append(ColumnCheck("required: must not be empty", lambda s: s.str.strip() != ""))
+        checks.append(pa.Check(lambda s: s.str.strip() != "", error="required: must not be empty"))
 
     def nonempty(fn: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
         return lambda s: (s == "") | fn(s)
@@ -432,38 +420,38 @@ def column_checks(spec: ColumnSpec, edition: int | None) -> list[ColumnCheck]:
     if spec.kind in ("code", "yesno", "likert"):
         allowed = set(spec.codes)
         checks.append(
-            ColumnCheck(
-                f"not an allowed code{optional}; allowed: {_codes(spec.codes)}",
+            pa.Check(
                 nonempty(lambda s: s.isin(allowed)),
+                error=f"not an allowed code{optional}; allowed: {_codes(spec.codes)}",
             )
         )
     elif spec.kind == "text":
         if spec.pattern:
             checks.append(
-                ColumnCheck(
-                    f"does not match the pattern {spec.pattern}",
+                pa.Check(
                     nonempty(lambda s, p=spec.pattern: s.str.match(p)),
+                    error=f"does not match the pattern {spec.pattern}",
                 )
             )
         if spec.max_length:
             checks.append(
-                ColumnCheck(
-                    f"longer than {spec.max_length} characters",
+                pa.Check(
                     lambda s, m=spec.max_length: s.str.len() <= m,
+                    error=f"longer than {spec.max_length} characters",
                 )
             )
     elif spec.kind == "date":
         checks.append(
-            ColumnCheck(
-                f"not a valid date (expected YYYY-MM-DD or DD-MM-YYYY){optional}",
+            pa.Check(
                 nonempty(lambda s: _date_value(s).notna()),
+                error=f"not a valid date (expected YYYY-MM-DD or DD-MM-YYYY){optional}",
             )
         )
     elif spec.kind == "int":
         checks.append(
-            ColumnCheck(
-                f"not a whole number >= 0{optional}",
+            pa.Check(
                 nonempty(lambda s: s.str.match(INT_PATTERN)),
+                error=f"not a whole number >= 0{optional}",
             )
         )
         lo = spec.minimum
@@ -471,68 +459,35 @@ def column_checks(spec: ColumnSpec, edition: int | None) -> list[ColumnCheck]:
         if spec.name == "cohort" or hi is not None or (lo is not None and lo > 0):
             checks_range = _in_range(lo, hi)
             span = f"{lo if lo is not None else ''}..{hi if hi is not None else ''}"
-            checks.append(ColumnCheck(f"out of range {span}", checks_range))
+            checks.append(pa.Check(checks_range, error=f"out of range {span}"))
     elif spec.kind == "list":
         checks.append(
-            ColumnCheck(
-                f"contains a code that is not allowed (or twice); allowed, separated by "
-                f"'{LIST_SEPARATOR}': {_codes(spec.codes)}",
+            pa.Check(
                 _list_ok(spec.codes),
+                error=f"contains a code that is not allowed (or twice); allowed, separated by "
+                f"'{LIST_SEPARATOR}': {_codes(spec.codes)}",
             )
         )
     if spec.unique:
-        checks.append(ColumnCheck("duplicate value", lambda s: ~_duplicated(s) | (s == "")))
+        checks.append(pa.Check(lambda s: ~_duplicated(s) | (s == ""), error="duplicate value"))
     return checks
 
 
 ROW_RULE_PREFIX = "row rule:"
 
 
-def row_rule_error(rule: RowRule) -> str:
-    """How a row rule is named in the pandera schema (pandera reports it once per column)."""
-    return f"{ROW_RULE_PREFIX}{rule.column}:{rule.rule}"
-
-
 def schema_for(table: str, edition: int | None = None) -> pa.DataFrameSchema:
-    """The pandera schema that validates the raw (text) cells of ``table``.
-
-    Cleaning runs the same checks with :func:`failed_checks`; pandera stays the reference
-    (a test checks that both find the same failures) and is imported only here.
-    """
-    import pandera.pandas as pa
-
+    """The pandera schema that validates the raw (text) cells of ``table``."""
     spec = TABLES[table]
     columns = {
-        c.name: pa.Column(
-            str,
-            checks=[pa.Check(check.ok, error=check.error) for check in column_checks(c, edition)],
-            nullable=False,
-        )
+        c.name: pa.Column(str, checks=_column_checks(c, edition), nullable=False)
         for c in spec.columns
     }
-    checks = [pa.Check(rule.ok, error=row_rule_error(rule)) for rule in spec.row_rules]
+    checks = [
+        pa.Check(rule.ok, error=f"{ROW_RULE_PREFIX}{rule.column}:{rule.rule}")
+        for rule in spec.row_rules
+    ]
     return pa.DataFrameSchema(columns, checks=checks, strict=False, coerce=False)
-
-
-def failed_checks(
-    frame: pd.DataFrame, table: str, edition: int | None = None
-) -> Iterator[tuple[str, str, Hashable]]:
-    """(column, rule, row label) of every failed check of ``table`` in a text ``frame``.
-
-    The checks of :func:`schema_for`, run on every row of every column, without pandera's
-    bookkeeping per check and its import (which pulls in hypothesis): together about 1.5 s
-    of cleaning 1M rows. Row rules are reported on their own column only. ``frame`` holds
-    the table's columns once each, as non-null strings (what the readers return).
-    """
-    spec = TABLES[table]
-    for c in spec.columns:
-        s = frame[c.name]
-        for check in column_checks(c, edition):
-            for label in s.index[~check.ok(s).to_numpy(dtype=bool)]:
-                yield c.name, check.error, label
-    for rule in spec.row_rules:
-        for label in frame.index[~rule.ok(frame).to_numpy(dtype=bool)]:
-            yield rule.column, rule.rule, label
 
 
 # --------------------------------------------------------------------------- docs
