@@ -18,5 +18,7 @@ rule figures:
         "logs/{edition}/figures.log",
     conda:
         "../envs/integratiescan.yaml"
+    # figures are drawn in parallel worker processes (integratiescan.figures.build_figures)
+    threads: 2
     script:
         "../scripts/make_figures.py"

@@ -25,8 +25,15 @@ def _pick(inputs, name: str, index: int) -> str:
     return str(getattr(inputs, name, None) or inputs[index])
 
 
-def run(indicators: str, components: str, reference: str, outdir: str, expected=None) -> int:
-    written = figures.build_figures(indicators, components, reference, outdir)
+def run(
+    indicators: str,
+    components: str,
+    reference: str,
+    outdir: str,
+    expected=None,
+    processes: int = 1,
+) -> int:
+    written = figures.build_figures(indicators, components, reference, outdir, processes=processes)
     for path in written:
         log.info("wrote %s", path.as_posix())
     if expected:
@@ -62,6 +69,7 @@ def _snakemake(smk) -> int:
             _pick(smk.input, "reference", 2),
             outdir,
             expected=outputs,
+            processes=smk.threads,  # the rule's `threads`, as scaled down by --cores
         )
     except Exception:
         log.exception("figure step failed")

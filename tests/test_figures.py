@@ -187,6 +187,17 @@ def test_suppressed_value_is_shown_as_suppressed(built, meta):
     assert not re.search(r"(^|\s)0,0%", drawn)  # never drawn as a zero
 
 
+def test_parallel_build_is_byte_identical(built, tmp_path):
+    """Figures drawn in two worker processes (as the workflow does) equal the serial build."""
+    out = tmp_path / "figures-parallel"
+    written = figures.build_figures(INDICATORS, COMPONENTS, REFERENCE, out, root=REPO, processes=2)
+    assert [p.name for p in written] == [
+        f"{fid}.{ext}" for fid in figures.FIGURE_IDS for ext in figures.FIGURE_EXTENSIONS
+    ]
+    for path in written:
+        assert path.read_bytes() == (built / path.name).read_bytes(), path.name
+
+
 def test_second_build_is_byte_identical(built, tmp_path):
     """A fresh process (the step script, relative paths) gives the same bytes."""
     out = tmp_path / "figures-b"
