@@ -29,17 +29,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EDITION = 2023
 VERSION = f"{EDITION}.1"
-COPY = (
-    "Snakefile",
-    "rules",
-    "config",
-    "scripts",
-    "envs",
-    "profiles",
-    "data/raw",
-    "data/reference",
-    "report",
-)
 OUTPUT_DIRS = ("data/processed", "data/validation", "results", "figures", "reports", "logs")
 # Caches a build keeps besides its outputs (a cold build starts without them).
 CACHE_DIRS = (".snakemake", ".cache")
@@ -88,7 +77,9 @@ class Series:
 
 def make_copy(dest: Path) -> Path:
     """A fresh copy of the project's workflow inputs as its own git repository."""
-    for rel in COPY:
+    from integratiescan.workflow import WORKFLOW_PARTS
+
+    for rel in WORKFLOW_PARTS:
         src = ROOT / rel
         if src.is_dir():
             shutil.copytree(src, dest / rel, ignore=shutil.ignore_patterns("__pycache__"))

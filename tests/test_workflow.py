@@ -11,17 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from integratiescan.workflow import WORKFLOW_PARTS
+
 ROOT = Path(__file__).parents[1]
-PROJECT_PARTS = (
-    "Snakefile",
-    "envs",
-    "rules",
-    "config",
-    "scripts",
-    "data/raw",
-    "data/reference",
-    "report",
-)
+PROJECT_PARTS = WORKFLOW_PARTS
 
 
 def copy_project(dest: Path) -> Path:

@@ -63,6 +63,19 @@ FIGURE_IDS = (
     "fig-oekraine",
 )
 CODE_PATHS = ("Snakefile", "rules", "scripts", "src", "report", "config", "data/reference")
+# What a checkout needs to run the workflow on the shipped data (besides the installed
+# package); the tests' and the benchmark's project copies hold exactly these.
+WORKFLOW_PARTS = (
+    "Snakefile",
+    "rules",
+    "config",
+    "scripts",
+    "envs",
+    "profiles",
+    "data/raw",
+    "data/reference",
+    "report",
+)
 
 
 def resolve_engine(engine: str) -> str:

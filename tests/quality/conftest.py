@@ -19,21 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from integratiescan.workflow import WORKFLOW_PARTS
+
 ROOT = Path(__file__).parents[2]
 EDITION = 2023
 VERSION = "2023.1"
 SOURCE_DATE_EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
-PROJECT_PARTS = (
-    "Snakefile",
-    "rules",
-    "config",
-    "scripts",
-    "envs",
-    "profiles",
-    "data/raw",
-    "data/reference",
-    "report",
-)
+PROJECT_PARTS = WORKFLOW_PARTS
 # Everything the workflow generates; logs/ and .snakemake/ are not artefacts.
 ARTEFACT_DIRS = ("data/processed", "results", "figures", "reports")
 REPORT_HTML = f"reports/{EDITION}/integratiescan-{EDITION}-v{VERSION}.html"
