@@ -578,6 +578,17 @@ def _item_counts(
     return tally.count(_flags(yes)), tally.count(_flags(values.notna()))
 
 
+def _difference_pp(
+    x1: int, n1: int, x2: int, n2: int
+) -> tuple[float | None, tuple[float, float] | None]:
+    """Difference x1/n1 - x2/n2 in percentage points with its Newcombe 95% CI (method 10);
+    (None, None) when either base is empty."""
+    if not (n1 and n2):
+        return None, None
+    diff, lo, hi = stats.newcombe_unpaired(x1, n1, x2, n2)
+    return 100.0 * diff, (100.0 * lo, 100.0 * hi)
+
+
 def _cohort_differences(
     b: Builder,
     items: dict[str, tuple[dict[Subset, int], dict[Subset, int]]],
@@ -594,10 +605,7 @@ def _cohort_differences(
                 yes, valid = items[column]
                 x1, n1 = yes[(newer, g)], valid[(newer, g)]
                 x2, n2 = yes[(older, g)], valid[(older, g)]
-                value, ci = None, None
-                if n1 and n2:
-                    diff, lo, hi = stats.newcombe_unpaired(x1, n1, x2, n2)
-                    value, ci = 100.0 * diff, (100.0 * lo, 100.0 * hi)
+                value, ci = _difference_pp(x1, n1, x2, n2)
                 b.add(
                     f"{measure}-verschil-c{newer}-{g}",
                     "vragenlijst",
@@ -811,10 +819,7 @@ def match_indicators(b: Builder, m: pd.DataFrame, s: Settings) -> None:
         m1, m2 = subsets[yes] & ended, subsets[no] & ended
         x1, n1 = int((no_click & m1).sum()), int(m1.sum())
         x2, n2 = int((no_click & m2).sum()), int(m2.sum())
-        value, ci = None, None
-        if n1 and n2:
-            diff, lo, hi = stats.newcombe_unpaired(x1, n1, x2, n2)
-            value, ci = 100.0 * diff, (100.0 * lo, 100.0 * hi)
+        value, ci = _difference_pp(x1, n1, x2, n2)
         b.add(
             f"mt-geenklik-{key}-verschil-pp",
             "maatjes",
