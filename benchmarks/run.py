@@ -77,15 +77,9 @@ class Series:
 
 def make_copy(dest: Path) -> Path:
     """A fresh copy of the project's workflow inputs as its own git repository."""
-    from integratiescan.workflow import WORKFLOW_PARTS
+    from integratiescan.workflow import copy_workflow
 
-    for rel in WORKFLOW_PARTS:
-        src = ROOT / rel
-        if src.is_dir():
-            shutil.copytree(src, dest / rel, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest / rel)
+    copy_workflow(dest, ROOT)
     git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
     subprocess.run([*git, "init", "-q"], cwd=dest, check=True)
     subprocess.run([*git, "add", "-A"], cwd=dest, check=True)

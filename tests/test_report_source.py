@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from integratiescan.workflow import FIGURE_IDS
+
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "report"
 QMD = REPORT / "integratiescan.qmd"
@@ -51,15 +53,7 @@ ALLOWED = [
     "95%-betrouwbaarheidsinterval",
 ]
 
-REQUIRED_FIGURES = [
-    "fig-model",
-    "fig-mdt-model",
-    "fig-projecten",
-    "fig-ontmoetingen",
-    "fig-houding",
-    "fig-maatjes",
-    "fig-oekraine",
-]
+REQUIRED_FIGURES = list(FIGURE_IDS)  # every figure the workflow draws
 CROSSREF_PREFIXES = ("fig-", "tbl-", "sec-", "eq-", "lst-")
 
 _CELL = re.compile(r"^```+\s*\{python[^}]*\}.*?^```+\s*$", re.S | re.M)

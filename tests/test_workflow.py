@@ -11,25 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from integratiescan.workflow import WORKFLOW_PARTS
+from integratiescan.workflow import copy_workflow
 
 ROOT = Path(__file__).parents[1]
-PROJECT_PARTS = WORKFLOW_PARTS
 
 
 def copy_project(dest: Path) -> Path:
-    for part in PROJECT_PARTS:
-        src = ROOT / part
-        if not src.exists():
-            continue
-        if src.is_dir():
-            shutil.copytree(
-                src, dest / part, ignore=shutil.ignore_patterns("*_files", "*.html", "*.pdf")
-            )
-        else:
-            (dest / part).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest / part)
-    return dest
+    return copy_workflow(dest, ROOT)
 
 
 def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:

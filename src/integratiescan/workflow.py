@@ -78,6 +78,26 @@ WORKFLOW_PARTS = (
 )
 
 
+def copy_workflow(dest: str | Path, root: str | Path = ".") -> Path:
+    """Copy the WORKFLOW_PARTS of the checkout at *root* into *dest* (no rendered leftovers).
+
+    One definition of "a checkout that can run the workflow", used by the tests and the
+    benchmark for their throw-away project copies.
+    """
+    import shutil
+
+    root, dest = Path(root), Path(dest)
+    skip = shutil.ignore_patterns("*_files", "*.html", "*.pdf", "__pycache__", ".ipynb_checkpoints")
+    for part in WORKFLOW_PARTS:
+        src = root / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part, ignore=skip)
+        elif src.exists():
+            (dest / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / part)
+    return dest
+
+
 def resolve_engine(engine: str) -> str:
     """``auto`` means Quarto when it is on PATH, else the embedded renderer."""
     import shutil

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -19,13 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from integratiescan.workflow import WORKFLOW_PARTS
+from integratiescan.workflow import copy_workflow
 
 ROOT = Path(__file__).parents[2]
 EDITION = 2023
 VERSION = "2023.1"
 SOURCE_DATE_EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
-PROJECT_PARTS = WORKFLOW_PARTS
 # Everything the workflow generates; logs/ and .snakemake/ are not artefacts.
 ARTEFACT_DIRS = ("data/processed", "results", "figures", "reports")
 REPORT_HTML = f"reports/{EDITION}/integratiescan-{EDITION}-v{VERSION}.html"
@@ -65,22 +63,7 @@ def _git(cwd: Path, *args: str) -> str:
 
 def make_source_repo(dest: Path) -> Path:
     """Copy the project parts into *dest* and commit them (fixed dates: stable hash)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        src = ROOT / part
-        if not src.exists():
-            continue
-        if src.is_dir():
-            shutil.copytree(
-                src,
-                dest / part,
-                ignore=shutil.ignore_patterns(
-                    "*_files", "*.html", "*.pdf", "__pycache__", ".ipynb_checkpoints"
-                ),
-            )
-        else:
-            (dest / part).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest / part)
+    copy_workflow(dest, ROOT)
     _git(dest, "init", "-q", "-b", "main")
     _git(dest, "add", "-A")
     _git(dest, "commit", "-q", "--no-gpg-sign", "-m", "integratiescan quality-gate build")
