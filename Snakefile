@@ -9,6 +9,7 @@ from integratiescan.config import version
 from integratiescan.workflow import (
     CLEANED_TABLES,
     FIGURE_IDS,
+    compare_params_without_pandas,
     edition_config,
     has_edition,
     previous_indicators,
@@ -18,6 +19,9 @@ from integratiescan.workflow import (
     resolve_engine,
     script_code,
 )
+
+# Snakemake would import pandas (0.45 s) on every run just to compare the rules' params.
+compare_params_without_pandas()
 
 
 configfile: "config/config.yaml"

@@ -187,3 +187,74 @@ def test_snakemake_still_has_the_reevaluation_timer_we_cancel():
 
     source = inspect.getsource(JobScheduler._schedule_reevalutation)
     assert "threading.Timer(" in source
+
+
+PARAMS_SNAKEFILE = """\
+import atexit
+import sys
+
+from integratiescan.workflow import compare_params_without_pandas
+
+APPLIED = compare_params_without_pandas()
+atexit.register(lambda: print("applied:", APPLIED, "pandas imported:", "pandas" in sys.modules))
+
+
+rule a:
+    output:
+        "out.txt",
+    log:
+        "a.log",
+    params:
+        cfg=lambda wc: dict(config),
+    shell:
+        "echo '{params.cfg}' > {output}; touch {log}"
+"""
+
+
+def test_params_are_compared_without_importing_pandas(tmp_path: Path) -> None:
+    """A changed param still reruns its rule, an unchanged one does not, and pandas stays out."""
+    (tmp_path / "Snakefile").write_text(PARAMS_SNAKEFILE, encoding="utf-8")
+    probe = "applied: True pandas imported: False"
+
+    first = snakemake(tmp_path, "--config", "size=1")
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert probe in first.stdout
+
+    same = snakemake(tmp_path, "--config", "size=1")
+    assert same.returncode == 0, same.stderr[-2000:]
+    assert "Nothing to be done" in same.stdout + same.stderr
+    assert probe in same.stdout
+
+    changed = snakemake(tmp_path, "--config", "size=2")
+    assert changed.returncode == 0, changed.stderr[-2000:]
+    assert "Params have changed since last execution" in changed.stdout + changed.stderr
+    assert "{'size': 1}" in changed.stdout + changed.stderr
+    assert probe in changed.stdout
+    assert (tmp_path / "out.txt").read_text().strip() == "{size: 2}"
+
+
+def test_param_serialisation_is_unchanged_by_skipping_the_pandas_import() -> None:
+    """Same serialised values as Snakemake's pandas-aware serialiser, pandas objects included."""
+    code = """
+import sys
+from snakemake.persistence import PersistenceBase
+from snakemake.persistence.file import FilePersistence
+from integratiescan.workflow import compare_params_without_pandas
+
+original = PersistenceBase._serialize_param_pandas
+assert compare_params_without_pandas()
+persistence = FilePersistence.__new__(FilePersistence)  # no files, only the serialisers
+values = [None, 3, 2.5, True, "v2023.1", [1, "a"], (2023,), {"edition": 2023, "scope": [1, 2]},
+          {1, 2}, frozenset({3}), b"x", range(3), object()]
+ours = [persistence._serialize_param(value) for value in values]
+assert "pandas" not in sys.modules
+assert ours == [original(persistence, value) for value in values]  # this imports pandas
+import pandas as pd
+frame = pd.DataFrame({"a": [1, 2]})
+assert persistence._serialize_param(frame) == original(persistence, frame)
+assert persistence._serialize_param(frame) == repr(pd.util.hash_pandas_object(frame).tolist())
+print("ok")
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "ok"

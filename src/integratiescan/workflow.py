@@ -237,3 +237,42 @@ def release_scheduler_timers() -> int:
             thread.cancel()
             cancelled += 1
     return cancelled
+
+
+def compare_params_without_pandas() -> bool:
+    """Let Snakemake compare rule ``params`` without importing pandas; True if applied.
+
+    To decide whether a rule's ``params`` changed, Snakemake 9 serialises them with
+    ``_serialize_param_pandas`` whenever pandas is *installed*, and that method imports pandas
+    (~0.45 s of every run, a quarter of a no-op) only to ask whether a value is a DataFrame,
+    Series or Index. A value can only be one of those if pandas is already imported, so this
+    picks the pandas-aware serialiser only when ``"pandas" in sys.modules`` and Snakemake's plain
+    one otherwise: the recorded values are the same either way (for anything that is not a
+    pandas object the pandas-aware serialiser returns the plain one's result), so params
+    recorded before still compare equal. Our params are config dicts and strings.
+
+    This replaces a private property of a dependency, so it is guarded: it is applied only if
+    Snakemake still has the property and both serialisers it chooses between, and otherwise
+    leaves Snakemake alone (then a test fails, see tests/test_workflow.py). The upstream fix
+    is the same check inside Snakemake (docs/performance.md).
+    """
+    import sys
+
+    try:
+        from snakemake.persistence import PersistenceBase
+    except ImportError:
+        return False
+    current = PersistenceBase.__dict__.get("_serialize_param")
+    if not isinstance(current, property) or not all(
+        callable(getattr(PersistenceBase, name, None))
+        for name in ("_serialize_param_pandas", "_serialize_param_builtin")
+    ):
+        return False
+
+    def _serialize_param(self: Any) -> Any:
+        if "pandas" in sys.modules:
+            return self._serialize_param_pandas
+        return self._serialize_param_builtin
+
+    PersistenceBase._serialize_param = property(_serialize_param)  # type: ignore[method-assign]
+    return True
