@@ -310,3 +310,36 @@ def test_meta_shortcode(tmp_path):
         tmp_path / "meta.pdf"
     )
     assert "unknown metadata key in {{< meta build.nope >}}" in result.warnings
+
+
+# Strings that a YAML 1.2 reader (pandoc's, Quarto's) would take for numbers or booleans.
+NUMBER_LIKE = {
+    "commit": "007e07151812",  # a real commit prefix that came back as "7.0e7151812"
+    "data-fingerprint": "1234567890123456",
+    "version": "2023.10",  # revision 10 must not become 2023.1
+    "edition": "0x7E7",
+}
+
+
+def test_metadata_strings_reach_pandoc_as_strings(tmp_path):
+    """Metadata values keep their text in templates and shortcodes, whatever they look like."""
+    doc = tmp_path / "numbers.qmd"
+    doc.write_text(
+        "---\ntitle: Getallen\nlang: nl\n---\n\n"
+        "Versie {{< meta integratiescan.version >}}, code {{< meta integratiescan.commit >}}.\n",
+        encoding="utf-8",
+    )
+    render(
+        doc,
+        to=("html", "pdf"),
+        metadata={"integratiescan": dict(NUMBER_LIKE), "subtitle": "1e5", "running-footer": "no"},
+        output_dir=tmp_path,
+        engine="embedded",
+    )
+    page = (tmp_path / "numbers.html").read_text(encoding="utf-8")
+    for key, value in NUMBER_LIKE.items():
+        assert f'<meta name="integratiescan:{key}" content="{value}" />' in page
+    assert "Versie 2023.10, code 007e07151812." in html_text(tmp_path / "numbers.html")
+    pdf = pdf_text(tmp_path / "numbers.pdf")
+    assert "1e5" in pdf and "Versie 2023.10, code 007e07151812." in pdf
+    assert "no" in pdf.split()

@@ -12,12 +12,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .. import atomic
 from .cache import ExecutionCache
 from .execute import MD_ESCAPE, RenderError, execute_qmd
 from .meta import (
+    dump_yaml,
     execute_defaults,
     figure_settings,
     format_metadata,
@@ -263,7 +262,7 @@ def render_embedded(
         md = work / f"{output_stem}.md"
         md.write_text(markdown, encoding="utf-8")
         if keep_md:
-            front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+            front = dump_yaml(meta)
             atomic.write_text(
                 output_dir / f"{output_stem}.embedded.md", f"---\n{front}---\n\n{markdown}"
             )
@@ -274,9 +273,7 @@ def render_embedded(
         for fmt in to:
             fmeta = _pandoc_meta(format_metadata(meta, fmt), fmt)
             meta_file = work / f"meta-{fmt}.yaml"
-            meta_file.write_text(
-                yaml.safe_dump(fmeta, allow_unicode=True, sort_keys=True), encoding="utf-8"
-            )
+            meta_file.write_text(dump_yaml(fmeta, sort_keys=True), encoding="utf-8")
             out = work / (f"{output_stem}.html" if fmt == "html" else f"{output_stem}.typ")
             cmd = _pandoc_cmd(fmt, md, meta_file, out, fmeta)
             procs[fmt] = (

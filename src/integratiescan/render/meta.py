@@ -24,6 +24,33 @@ PANDOC_FORMAT = {"html": "html", "pdf": "typst"}
 FORMAT_ALIASES = {"html": ("html",), "pdf": ("pdf", "typst")}
 
 
+class _QuotedStringDumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, but every string double-quoted.
+
+    PyYAML writes YAML 1.1 and leaves a string unquoted when YAML 1.1 would read it back as a
+    string, but pandoc and Quarto read YAML 1.2, where ``007e07151812`` (a commit prefix) is a
+    float and ``2023.10`` is 2023.1. Quoted, a string stays a string in every YAML version.
+    """
+
+
+_QuotedStringDumper.add_representer(
+    str,
+    lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"'),
+)
+
+
+def dump_yaml(value: Any, *, flow: bool = False, sort_keys: bool = False) -> str:
+    """YAML for pandoc and Quarto (YAML 1.2 readers), in which a string stays a string."""
+    return yaml.dump(
+        value,
+        Dumper=_QuotedStringDumper,
+        allow_unicode=True,
+        sort_keys=sort_keys,
+        default_flow_style=flow,
+        width=float("inf"),
+    )
+
+
 def deep_merge(base: Any, over: Any) -> Any:
     """Quarto's merge: objects deep-merged, arrays concatenated, scalars replaced."""
     if isinstance(base, dict) and isinstance(over, dict):

@@ -9,18 +9,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .. import atomic
 from .embedded import RenderResult
 from .execute import RenderError
+from .meta import dump_yaml
 
 # Our "pdf" is produced through Typst, as in the embedded engine.
 QUARTO_FORMAT = {"html": "html", "pdf": "typst"}
 
 
 def _kv(key: str, value: Any) -> str:
-    text = yaml.safe_dump(value, default_flow_style=True).strip()
+    text = dump_yaml(value, flow=True).strip()
     if text.endswith("\n..."):
         text = text[: -len("\n...")]
     return f"{key}:{text}"
