@@ -312,3 +312,78 @@ def test_key_tables_link_their_labels(tmp_path, monkeypatch):
     maatjes = R.tabel_maatjes().set_index("Indicator")
     rows = [i for i in maatjes.index if "verschil" in i]
     assert rows and (maatjes.loc[rows, "Groep"] == "–").all()
+
+
+GEEN_KLIK = "Verschil in het aandeel 'geen klik'"
+
+
+def test_shared_definition_parts_leave_clean_cells():
+    shared, rests = rk._gemeenschappelijk(
+        [
+            f"{GEEN_KLIK} (maatjes met minus zonder training), in procentpunten",
+            f"{GEEN_KLIK} (koppelingen met minus zonder groepsactiviteiten), in procentpunten",
+        ]
+    )
+    assert shared == "Verschil in het aandeel 'geen klik' … in procentpunten"
+    assert rests == [
+        "maatjes met minus zonder training",
+        "koppelingen met minus zonder groepsactiviteiten",
+    ]
+    shared, rests = rk._gemeenschappelijk(
+        [
+            "Aandeel dat zich richt op de component 'Werk'",
+            "Aandeel dat zich richt op de component 'Taal'",
+        ]
+    )
+    assert rests == ["Werk", "Taal"]
+    # brackets that do not enclose the whole part stay
+    assert rk._kaal("(a) en (b),") == "(a) en (b)"
+    assert rk._kaal("'s avonds") == "'s avonds"
+
+
+def _pandoc_widths_pt(md: str) -> list[float]:
+    """Column widths in pt as pandoc reads a pipe table's separator line (minus Typst's inset)."""
+    cells = md.splitlines()[1].strip("|").split("|")
+    total = sum(len(c) for c in cells)
+    return [len(c) / total * rk._TEKSTBREEDTE_PT - rk._OPVULLING_PT for c in cells]
+
+
+APPENDIX_TABLE = {
+    "Indicator": ["[**vl-graag-verandering-c2021-nknee**]{#ind-a}"] * 2,
+    "Afbakening": ["cohort 2021, geen nieuwkomers", "alle cohorten, alle respondenten"],
+    "Waarde": ["−14,1 procentpunt", "+3,2 procentpunt"],
+    "Teller / noemer": ["1.179 / 1.857", "59 / 1.857"],
+    "n": ["1.857", "4.766"],
+    "−9 weggelaten": ["109", "268"],
+    "95%-BI": ["−25,0 tot −3,6", "1,3 tot 5,0"],
+    "McNemar mid-p": ["< 0,001", "0,360"],
+}
+CHANGE_TABLE = {
+    "Cohort": ["Cohort 2021", "Alle cohorten"],
+    "Start": ["60,0%", "58,1%"],
+    "Afloop": ["66,0%", "63,0%"],
+    "Verandering": ["+6,0 procentpunt", "−12,3 procentpunt"],
+    "95%-BI": ["4,4 tot 7,7", "−22,1 tot −2,1"],
+    "McNemar mid-p": ["< 0,001", "0,360"],
+    "n gepaard": ["2.629", "4.766"],
+}
+
+
+@pytest.mark.parametrize(
+    ("punt", "table"),
+    [(rk._TABEL_PT_KLEIN, APPENDIX_TABLE), (rk._TABEL_PT, CHANGE_TABLE)],
+    ids=["appendix", "main-text"],
+)
+def test_numbers_and_header_words_fit_their_columns_even_in_tight_tables(punt, table):
+    """Every numeric cell and every header word fits on one line in its column (no wrap,
+    no hyphen), also when the text columns must give way (the appendix's widest tables)."""
+    from integratiescan.textwidth import width_em
+
+    df = pd.DataFrame(table)
+    widths = _pandoc_widths_pt(rk.markdown_tabel(df, punt=punt))
+    assert abs(sum(widths) + len(widths) * rk._OPVULLING_PT - rk._TEKSTBREEDTE_PT) < 0.01
+    for col, width in zip(df.columns, widths, strict=True):
+        words = col.replace("/", "/ ").split()
+        assert max(width_em(w, bold=True) for w in words) * punt <= width, (col, width)
+        if rk._is_numeriek(df[col].tolist()):
+            assert max(width_em(c) for c in df[col]) * punt <= width, (col, width)

@@ -45,6 +45,7 @@ import yaml
 
 from integratiescan import narrative
 from integratiescan import nlformat as nl
+from integratiescan.textwidth import width_em
 
 __all__ = [
     "FIGUREN",
@@ -248,25 +249,6 @@ def _is_numeriek(values: Iterable[object]) -> bool:
     return seen
 
 
-def _em(text: str, bold: bool = False) -> float:
-    """Width of *text* in em in the PDF's serif (Libertinus Serif, measured with Typst)."""
-    width = 0.0
-    for ch in text:
-        if ch.isdigit():
-            width += 0.47
-        elif ch in " .,:;'’‘()|":
-            width += 0.26
-        elif ch in "-/":
-            width += 0.33
-        elif ch in "+−–%":
-            width += 0.65
-        elif ch.isupper():
-            width += 0.63
-        else:
-            width += 0.47
-    return width * (1.12 if bold else 1.0)
-
-
 def _woorden(text: str) -> list[str]:
     """The pieces between line-break opportunities (spaces, after hyphens and slashes)."""
     return [w for w in re.split(r"(?<=[-/])|\s+", text) if w]
@@ -290,20 +272,24 @@ def kolom_opmaak(df: pd.DataFrame, punt: float = _TABEL_PT) -> list[tuple[str, i
     for col in df.columns:
         cells = [zichtbaar(v) for v in df[col].tolist()]
         header = zichtbaar(col)
-        head_word = max((_em(w, bold=True) for w in _woorden(header)), default=0.0)
+        # header words are bold and must not be hyphenated; the slack covers the rounding of
+        # the column widths to whole separator dashes
+        head_word = max((width_em(w, bold=True) + 0.3 for w in _woorden(header)), default=0.0)
         if _is_numeriek(df[col].tolist()):
             # numbers get a little slack; a short header stays on one line if there is room
-            head = _em(header, bold=True)
+            head = width_em(header, bold=True)
             head = head if head <= 8.0 else head_word
-            need = max([_em(c) + 0.3 for c in cells] + [head_word]) + opvulling
-            full = max([_em(c) + 0.3 for c in cells] + [head]) + opvulling
+            need = max([width_em(c) + 0.3 for c in cells] + [head_word]) + opvulling
+            full = max([width_em(c) + 0.3 for c in cells] + [head]) + opvulling
             specs.append((True, need, need, full))
         else:
             bold = any("**" in str(v) for v in df[col].tolist())
-            hard = max([_em(w, bold) for c in cells for w in _woorden(c)] + [head_word])
+            hard = max([width_em(w, bold) for c in cells for w in _woorden(c)] + [head_word])
             tokens = [c.strip() for c in cells if " " not in c.strip()]
-            soft = max([min(_em(t, bold), 18.0) for t in tokens] + [hard])
-            natural = min(max([_em(c, bold) for c in cells] + [_em(header, bold=True)]), 22.0)
+            soft = max([min(width_em(t, bold), 18.0) for t in tokens] + [hard])
+            natural = min(
+                max([width_em(c, bold) for c in cells] + [width_em(header, bold=True)]), 22.0
+            )
             natural = max(natural, soft)
             specs.append((False, hard + opvulling, soft + opvulling, natural + opvulling))
     # levels from generous to tight: (numeric header on one line?, text lower, text upper)
@@ -330,11 +316,40 @@ def kolom_opmaak(df: pd.DataFrame, punt: float = _TABEL_PT) -> list[tuple[str, i
     text_cols = sum(1 for numeric, *_r in specs if not numeric)
     if not text_cols and room > 0:  # only numeric columns: spread the spare room evenly
         widths = [w + room / len(widths) for w in widths]
-    total = sum(widths) or 1.0
-    return [
-        ("r" if numeric else "l", max(3, round(w / total * _TABEL_BREEDTE)))
-        for (numeric, *_r), w in zip(specs, widths, strict=True)
-    ]
+    numeric = [spec[0] for spec in specs]
+    # a numeric column needs all of its width; a text column its ids and file names whole
+    # (soft minimum) if the table has room for that, else at least its longest word (hard)
+    for level in (2, 1):
+        minima = [w if spec[0] else spec[level] for spec, w in zip(specs, widths, strict=True)]
+        dashes = _streepjes(widths, minima, breedte)
+        if dashes is not None:
+            break
+    else:
+        total = sum(widths) or 1.0  # not even the minima fit: everything in proportion
+        dashes = [max(3, round(w / total * _TABEL_BREEDTE)) for w in widths]
+    return [("r" if x else "l", d) for x, d in zip(numeric, dashes, strict=True)]
+
+
+def _streepjes(widths: list[float], minima: list[float], breedte: float) -> list[int] | None:
+    """Separator dashes per column so that, as pandoc reads them, each column gets its width.
+
+    Pandoc gives a pipe-table column the length of its separator cell (dashes plus the
+    alignment colon) over the sum of those lengths. Every column first gets its minimum
+    (*minima*, in em like *widths* and *breedte*), rounded up, so numbers and words never
+    have to break; what is left is shared in proportion to how much more each column would
+    like. None if the minima do not fit.
+    """
+    cells = _TABEL_BREEDTE + len(widths)  # total separator length: dashes and one colon each
+    seg = [max(4, math.ceil(m / breedte * cells)) for m in minima]
+    if sum(seg) > cells:
+        return None
+    extra = [max(w / breedte * cells - s, 0.0) for w, s in zip(widths, seg, strict=True)]
+    rest = cells - sum(seg)
+    if sum(extra):
+        seg = [s + math.floor(e / sum(extra) * rest) for s, e in zip(seg, extra, strict=True)]
+    widest = max(range(len(seg)), key=lambda i: (extra[i], widths[i]))
+    seg[widest] += cells - sum(seg)
+    return [s - 1 for s in seg]
 
 
 def markdown_tabel(
@@ -1410,7 +1425,7 @@ def _gemeenschappelijk(texts: list[str]) -> tuple[str, list[str]]:
         trail += 1
     if lead + trail == 0:
         return "", texts
-    rests = [" ".join(w[lead : len(w) - trail]) for w in words]
+    rests = [_kaal(" ".join(w[lead : len(w) - trail])) for w in words]
     head = " ".join(words[0][:lead])
     tail = " ".join(words[0][len(words[0]) - trail :]) if trail else ""
     if not tail and head.endswith((";", ",", ":")):
@@ -1418,6 +1433,20 @@ def _gemeenschappelijk(texts: list[str]) -> tuple[str, list[str]]:
         return head.rstrip(";,:") + "; afbakening per rij in de tabel", rests
     shared = " ".join(x for x in (head, "…", tail) if x)
     return shared, rests
+
+
+_OMSLUITING = {"(": ")", "'": "'", "‘": "’", '"': '"', "“": "”"}
+
+
+def _kaal(rest: str) -> str:
+    """A varying part as a table cell: without the clause's trailing comma or one pair of
+    brackets or quotes around all of it (``(maatjes met minus zonder training),``)."""
+    out = rest.strip().rstrip(",;:").strip()
+    if len(out) > 2 and _OMSLUITING.get(out[0]) == out[-1]:
+        inner = out[1:-1]
+        if out[0] not in inner and out[-1] not in inner:
+            out = inner.strip()
+    return out
 
 
 def _aantal_of_streep(value: object) -> str:
