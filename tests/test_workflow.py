@@ -258,3 +258,94 @@ print("ok")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "ok"
+
+
+def test_objects_are_frozen_before_the_interpreter_tears_down() -> None:
+    """The exit handler runs (before handlers registered earlier) and freezes live objects."""
+    code = """
+import atexit, gc
+atexit.register(lambda: print("frozen at exit:", gc.get_freeze_count() > 0))
+from integratiescan.workflow import freeze_objects_at_exit
+assert gc.get_freeze_count() == 0
+freeze_objects_at_exit()
+assert gc.get_freeze_count() == 0  # only at exit
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "frozen at exit: True"
+
+
+def test_script_params_are_stored_as_snakemake_stores_them() -> None:
+    """Same stored params and conversions as Snakemake's own method; no import for plain ones."""
+    code = """
+import sys
+from snakemake.iocontainers import Params, Snakemake
+from integratiescan.workflow import hand_script_params_over_without_imports
+
+original = Snakemake._safely_store_params
+assert hand_script_params_over_without_imports()
+
+def stored(store, params):
+    obj = Snakemake.__new__(Snakemake)
+    store(obj, params)
+    return list(obj._params_store), list(obj._params_store._get_names()), obj._params_types
+
+plain = Params(fromdict={"cfg": {"edition": 2023, "scope": ["R4B"]}, "engine": "embedded", "n": 3})
+ours = stored(Snakemake._safely_store_params, plain)
+assert "pandas" not in sys.modules and "polars" not in sys.modules
+assert ours == stored(original, plain)  # this one imports pandas
+
+import numpy as np, pandas as pd
+mixed = Params(fromdict={"frame": pd.DataFrame({"a": [1, 2]}), "array": np.arange(3), "x": "y"})
+ours = stored(Snakemake._safely_store_params, mixed)
+assert ours == stored(original, mixed), ours
+assert ours[2] == {0: "pd.DataFrame", 1: "np.ndarray"}
+print("ok")
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "ok"
+
+
+SCRIPT_PARAMS_SNAKEFILE = """\
+import atexit
+import sys
+
+from integratiescan.workflow import (
+    compare_params_without_pandas,
+    hand_script_params_over_without_imports,
+)
+
+APPLIED = compare_params_without_pandas() and hand_script_params_over_without_imports()
+atexit.register(lambda: print("applied:", APPLIED, "pandas imported:", "pandas" in sys.modules))
+
+
+rule a:
+    output:
+        "out.json",
+    log:
+        "a.log",
+    params:
+        cfg=lambda wc: dict(config),
+        name="edition",
+    script:
+        "write.py"
+"""
+
+WRITE_SCRIPT = """\
+import json
+snakemake = globals()["snakemake"]
+with open(snakemake.output[0], "w") as f:
+    json.dump({"cfg": snakemake.params.cfg, "name": snakemake.params.name}, f, sort_keys=True)
+open(snakemake.log[0], "w").close()
+"""
+
+
+def test_script_jobs_get_their_params_without_pandas_in_snakemake(tmp_path: Path) -> None:
+    (tmp_path / "Snakefile").write_text(SCRIPT_PARAMS_SNAKEFILE, encoding="utf-8")
+    (tmp_path / "write.py").write_text(WRITE_SCRIPT, encoding="utf-8")
+    proc = snakemake(tmp_path, "--config", "size=1")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "applied: True pandas imported: False" in proc.stdout
+    written = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert written == {"cfg": {"size": 1}, "name": "edition"}
