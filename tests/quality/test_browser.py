@@ -108,6 +108,25 @@ def test_every_in_page_link_has_a_target(loaded) -> None:
     )
 
 
+def test_numbers_in_tables_stay_on_one_line(loaded) -> None:
+    """Right-aligned table cells hold numbers, CIs and counts: none may wrap in the HTML."""
+    page, _ = loaded
+    wrapped = page.evaluate(
+        """() => [...document.querySelectorAll('td[style*="text-align: right"]')]
+            .filter(td => td.textContent.trim())
+            .filter(td => {
+                const range = document.createRange();
+                range.selectNodeContents(td);
+                const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                return tops.size > 1;
+            })
+            .map(td => td.textContent.trim())"""
+    )
+    count = page.evaluate("""document.querySelectorAll('td[style*="text-align: right"]').length""")
+    assert count > 500  # the appendix alone has hundreds of numeric cells
+    assert not wrapped, f"{len(wrapped)} numeric cells wrap, e.g. {wrapped[:5]}"
+
+
 def test_full_page_screenshot(loaded) -> None:
     page, _ = loaded
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
