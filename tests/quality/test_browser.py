@@ -127,6 +127,28 @@ def test_numbers_in_tables_stay_on_one_line(loaded) -> None:
     assert not wrapped, f"{len(wrapped)} numeric cells wrap, e.g. {wrapped[:5]}"
 
 
+def test_wide_tables_scroll_in_their_own_box_on_a_phone(loaded) -> None:
+    """At 390 px the page itself never scrolls sideways; wide tables scroll inside a
+    focusable, named box (keyboard and screen-reader users can reach it)."""
+    page, _ = loaded
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        boxes = page.evaluate(
+            """() => [...document.querySelectorAll('table')].map(t => {
+                const box = t.closest('.table-wrap');
+                return box && [box.tabIndex, box.getAttribute('role'),
+                               box.getAttribute('aria-label'), box.scrollWidth > box.clientWidth];
+            })"""
+        )
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+    assert page_width <= 390
+    assert boxes and all(box is not None for box in boxes), "a table is not in a scroll box"
+    assert all(tab == 0 and role == "region" and label for tab, role, label, _ in boxes)
+    assert any(scrolls for *_, scrolls in boxes)  # the appendix tables do need it here
+
+
 def test_full_page_screenshot(loaded) -> None:
     page, _ = loaded
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)

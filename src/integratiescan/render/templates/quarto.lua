@@ -443,6 +443,15 @@ local pass_format = {
   end,
   Table = function(tbl)
     if IS_TYPST then return column_widths(tbl) end
+    if IS_HTML then
+      -- a wide table scrolls inside its own box on a narrow screen, not the whole page; the
+      -- box is focusable and named so keyboard and screen-reader users can scroll it too
+      local name = pandoc.utils.stringify(tbl.caption.long)
+      if name == "" then name = "Tabel" end
+      -- attributes as a list of pairs: a Lua table's key order would vary between runs
+      return pandoc.Div({ tbl }, pandoc.Attr("", { "table-wrap" },
+        { { "tabindex", "0" }, { "role", "region" }, { "aria-label", name } }))
+    end
   end,
 }
 
