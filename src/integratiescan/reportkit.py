@@ -272,8 +272,7 @@ def kolom_opmaak(df: pd.DataFrame, punt: float = _TABEL_PT) -> list[tuple[str, i
     for col in df.columns:
         cells = [zichtbaar(v) for v in df[col].tolist()]
         header = zichtbaar(col)
-        # header words are bold and must not be hyphenated; the slack covers the rounding of
-        # the column widths to whole separator dashes
+        # header words are bold and are never hyphenated: the same 0.3 em slack as numbers get
         head_word = max((width_em(w, bold=True) + 0.3 for w in _woorden(header)), default=0.0)
         if _is_numeriek(df[col].tolist()):
             # numbers get a little slack; a short header stays on one line if there is room

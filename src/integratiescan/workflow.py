@@ -239,6 +239,35 @@ def release_scheduler_timers() -> int:
     return cancelled
 
 
+# SHA-256 of the source of each Snakemake function a workaround below relies on, as read
+# when the workaround was written (Snakemake 9.27.1). A workaround is applied only while
+# those sources are unchanged; otherwise Snakemake is left alone and its test fails.
+_AUDITED_SOURCES = {
+    "PersistenceBase._serialize_param": (
+        "ff4abd9080f2e597ec6626dadf17434accd73804cd6717aa884281922b742d0f"
+    ),
+    "PersistenceBase._serialize_param_pandas": (
+        "bb3b93502e24a3722480e22ce993c31057fb40d8162ce088ae9c7ca1274388f3"
+    ),
+    "Snakemake._safely_store_params": (
+        "e08b6d9fa56a121d29deda2437dd597162bc4f314f619bafe3eb39e6a22df029"
+    ),
+}
+
+
+def _audited(func: Any) -> bool:
+    """Whether *func* (a Snakemake function) still has the source it was audited at."""
+    import hashlib
+    import inspect
+
+    expected = _AUDITED_SOURCES.get(getattr(func, "__qualname__", ""))
+    try:
+        source = inspect.getsource(func)
+    except (OSError, TypeError):
+        return False
+    return expected is not None and hashlib.sha256(source.encode()).hexdigest() == expected
+
+
 def compare_params_without_pandas() -> bool:
     """Let Snakemake compare rule ``params`` without importing pandas; True if applied.
 
@@ -251,10 +280,8 @@ def compare_params_without_pandas() -> bool:
     pandas object the pandas-aware serialiser returns the plain one's result), so params
     recorded before still compare equal. Our params are config dicts and strings.
 
-    This replaces a private property of a dependency, so it is guarded: it is applied only if
-    Snakemake still has the property and both serialisers it chooses between, and otherwise
-    leaves Snakemake alone (then a test fails, see tests/test_workflow.py). The upstream fix
-    is the same check inside Snakemake (docs/performance.md).
+    Applied only while both Snakemake functions involved are as audited (``_audited``). The
+    upstream fix is the same check inside Snakemake (docs/performance.md).
     """
     import sys
 
@@ -263,9 +290,8 @@ def compare_params_without_pandas() -> bool:
     except ImportError:
         return False
     current = PersistenceBase.__dict__.get("_serialize_param")
-    if not isinstance(current, property) or not all(
-        callable(getattr(PersistenceBase, name, None))
-        for name in ("_serialize_param_pandas", "_serialize_param_builtin")
+    if not isinstance(current, property) or not (
+        _audited(current.fget) and _audited(PersistenceBase._serialize_param_pandas)
     ):
         return False
 
@@ -295,9 +321,6 @@ def freeze_objects_at_exit() -> None:
     atexit.register(gc.freeze)
 
 
-# SHA-256 of the source of Snakemake's ``Snakemake._safely_store_params`` as read for
-# ``hand_script_params_over_without_imports`` (Snakemake 9.27.1).
-_STORE_PARAMS_SOURCE_SHA256 = "e08b6d9fa56a121d29deda2437dd597162bc4f314f619bafe3eb39e6a22df029"
 _ARRAY_LIBRARIES = frozenset({"pandas", "numpy", "polars"})
 
 
@@ -318,21 +341,14 @@ def hand_script_params_over_without_imports() -> bool:
     data for the script. When no param value is of (a subclass of) a type from those
     libraries, its result is the params as they are with no conversions recorded; this
     stores exactly that without the imports, and otherwise calls Snakemake's own method.
-    Applied only if that method's source is the one this was checked against (hash above),
-    so a Snakemake release that changes it is left alone (and a test fails).
+    Applied only while that method is as audited (``_audited``).
     """
-    import hashlib
-    import inspect
-
     try:
         from snakemake.iocontainers import Params, Snakemake
     except ImportError:
         return False
     original = Snakemake.__dict__.get("_safely_store_params")
-    if original is None:
-        return False
-    source = inspect.getsource(original).encode()
-    if hashlib.sha256(source).hexdigest() != _STORE_PARAMS_SOURCE_SHA256:
+    if original is None or not _audited(original):
         return False
 
     def _safely_store_params(self: Any, params: Any) -> None:
