@@ -22,10 +22,13 @@ an internal file: do not publish it as is.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from .relations import Relation
 
 __all__ = [
     "ADMINISTRATIVE_DOMAINS",
@@ -35,6 +38,8 @@ __all__ = [
     "is_publishable",
     "reason_min_n",
     "reason_zero_full",
+    "reason_secondary",
+    "secondary_suppression",
 ]
 
 #: Domains whose figures are administrative counts about projects: never suppressed.
@@ -63,6 +68,7 @@ RULE_ZERO_FULL = "nul-of-honderd"
 RULE_UNKNOWN_BASE = "basis-onbekend"
 RULE_ADMINISTRATIVE = "administratief"
 RULE_UPSTREAM = "eerder-onderdrukt"
+RULE_SECONDARY = "secundair"
 ACTION_SUPPRESSED = "onderdrukt"
 ACTION_PUBLISHED = "gepubliceerd"
 ACTION_EXEMPT = "vrijgesteld"
@@ -288,3 +294,101 @@ def apply_disclosure(
     log.loc[upstream_only, "action"] = ACTION_SUPPRESSED
     log.loc[upstream_only, "reason_nl"] = reasons[upstream_only].tolist()
     return out, log
+
+
+# --------------------------------------------------------------------------- secondary
+
+
+def reason_secondary(protects: str) -> str:
+    """Dutch reason for a complementary suppression; names the protected cell, no number."""
+    return f"secundair onderdrukt: voorkomt terugrekenen van {protects}"
+
+
+def _complement(table: pd.DataFrame, relations: Sequence[Relation], target_row: str) -> str | None:
+    """The published row to withhold next so that *target_row* cannot be recomputed.
+
+    Candidates: published, non-administrative rows with a count in a relation that reaches
+    the target row directly or through withheld counts (the attacker's chains). Rule (least
+    information lost, deterministic): the nearest in that chain; then a row that is not an
+    ``alle`` row (the figures the headline rests on); a part before a total; the smallest
+    count; then the indicator id.
+    """
+    rows = table.set_index("indicator_id")
+    published = set(rows.index[~rows["suppressed"].astype(bool)])
+    by_row: dict[str, list[Relation]] = {}
+    for r in relations:
+        for c in {r.total, *r.parts}:
+            by_row.setdefault(c.indicator_id, []).append(r)
+    best: tuple | None = None
+    seen, frontier, distance = {target_row}, [target_row], 0
+    while frontier and best is None:
+        following: list[str] = []
+        for row in frontier:
+            for r in by_row.get(row, []):
+                for c in (r.total, *r.parts):
+                    i = c.indicator_id
+                    if i in published and i in rows.index:
+                        if str(rows.at[i, "domain"]) in ADMINISTRATIVE_DOMAINS:
+                            continue
+                        value = _number(rows.at[i, c.field])
+                        if value is None:
+                            continue
+                        alle = str(rows.at[i, "group"]) == "alle"
+                        score = (alle, c == r.total, value, i)
+                        best = score if best is None or score < best else best
+                    elif i not in seen:
+                        seen.add(i)
+                        following.append(i)
+        frontier, distance = sorted(following), distance + 1
+    return None if best is None else best[-1]
+
+
+def secondary_suppression(
+    table: pd.DataFrame,
+    log: pd.DataFrame,
+    relations: Sequence[Relation],
+    min_n: int = 10,
+    zero_full_min: int = 20,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Withhold complementary rows until the audit finds every withheld count protected.
+
+    One row at a time: the first unprotected count (by id) gets the complement chosen by
+    `_complement`, then the table is audited again. Returns (table, log) with a log row per
+    secondary suppression (rule ``secundair``). A table with nothing withheld is returned
+    unchanged. Raises ValueError when a withheld count cannot be protected.
+    """
+    from .disclosure_audit import first_derivable, iter_findings
+
+    out = table.copy(deep=True)
+    log = log.copy()
+    protected: set[str] = set()  # stays protected as more is withheld (almost: see below)
+    full_pass = False
+    while True:
+        finding = first_derivable(out, relations, min_n, zero_full_min)
+        for f in (
+            []
+            if finding
+            else iter_findings(out, relations, min_n, zero_full_min, frozenset(protected))
+        ):
+            if f.protected:
+                protected.add(f.target)
+            else:
+                finding = f
+                break
+        if finding is None and not full_pass:
+            protected.clear()  # a last full pass: trust no earlier verdict
+            full_pass = True
+            continue
+        if finding is None:
+            return out, log
+        full_pass = False
+        row = _complement(out, relations, finding.indicator_id)
+        if row is None:
+            raise ValueError("disclosure: no complementary cell protects " + finding.message())
+        reason = reason_secondary(finding.indicator_id)
+        mask = out["indicator_id"] == row
+        _blank(out, mask)
+        out.loc[mask, "suppressed"] = True
+        out.loc[mask, "suppression_reason"] = reason
+        at = log.index[log["indicator_id"] == row]
+        log.loc[at, ["rule", "action", "reason_nl"]] = [RULE_SECONDARY, ACTION_SUPPRESSED, reason]

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import contract, disclosure, stats
+from .relations import Cell, Relation
 
 COLUMNS = [
     "indicator_id",
@@ -128,10 +129,71 @@ def _pct_text(x: float) -> str:
 
 @dataclass
 class Builder:
-    """Collects indicator rows in a fixed order."""
+    """Collects indicator rows in a fixed order, and the additive relations between them.
+
+    Why relations here: the builder is the one place that knows which counts add up (it made
+    the rows); disclosure control (secondary suppression, the audit) reasons over them.
+    """
 
     edition: int
     rows: list[dict[str, Any]] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+
+    def _count(self, cell: Cell) -> int | None:
+        for row in reversed(self.rows):
+            if row["indicator_id"] == cell.indicator_id:
+                value = row[cell.field]
+                return None if value is None else int(value)
+        raise KeyError(cell.indicator_id)
+
+    def relate(
+        self, total: Cell, parts: Iterable[Cell], why: str, exact: bool | None = True
+    ) -> None:
+        """Record ``total == sum(parts)`` (*exact*) or ``total >= sum(parts)``.
+
+        ``exact=None`` is for subsets that cover the total unless some persons fall in none
+        of them (a missing cohort or newcomer status): exact when the counts are equal, so
+        the audit's attacker knows the residual is empty when it is.
+        """
+        parts = tuple(parts)
+        counts = [self._count(c) for c in (total, *parts)]
+        if any(c is None for c in counts):
+            return
+        if exact is None:
+            exact = counts[0] == sum(counts[1:])  # type: ignore[arg-type]
+        self.relations.append(Relation(total, parts, exact, why))
+
+    def partition(self, measure: str, fields: Iterable[str]) -> None:
+        """Relations of a measure's subsets: the cohorts add up to the all-cohort row and
+        the groups nkja and nknee to ``alle`` (>= when some persons are in neither)."""
+        subsets = {
+            (r["cohort"], r["group"]): r["indicator_id"]
+            for r in self.rows
+            if r["measure"] == measure
+        }
+        cohorts = sorted({c for c, _ in subsets if c is not None})
+        groups = [g for g in GROUPS if g != "alle"]
+        for f in fields:
+            for g in GROUPS:
+                if (None, g) in subsets and all((c, g) in subsets for c in cohorts):
+                    self.relate(
+                        Cell(subsets[(None, g)], f),  # type: ignore[arg-type]
+                        [Cell(subsets[(c, g)], f) for c in cohorts],  # type: ignore[arg-type]
+                        "cohorten-samen",
+                        exact=None,
+                    )
+            for c in [*cohorts, None]:
+                if (c, "alle") in subsets and all((c, g) in subsets for g in groups):
+                    self.relate(
+                        Cell(subsets[(c, "alle")], f),  # type: ignore[arg-type]
+                        [Cell(subsets[(c, g)], f) for g in groups],  # type: ignore[arg-type]
+                        "groepen-samen",
+                        exact=None,
+                    )
+
+    def same(self, a: Cell, b: Cell, why: str) -> None:
+        """Record that two cells hold the same count (a one-part relation)."""
+        self.relate(a, [b], why)
 
     def add(
         self,
@@ -230,6 +292,7 @@ class Builder:
             n=int(n),
             **kw,
         )
+        self._share_relations(indicator_id)
 
     def survey_share(
         self,
@@ -261,6 +324,17 @@ class Builder:
             ci=ci,
             method="wilson",
             **kw,
+        )
+        self._share_relations(indicator_id)
+
+    def _share_relations(self, indicator_id: str) -> None:
+        """A share's n is its denominator, and its numerator is part of it."""
+        self.same(Cell(indicator_id, "n"), Cell(indicator_id, "denominator"), "n-is-noemer")
+        self.relate(
+            Cell(indicator_id, "denominator"),
+            [Cell(indicator_id, "numerator")],
+            "teller-in-noemer",
+            exact=False,
         )
 
 
@@ -565,6 +639,70 @@ def questionnaire_indicators(b: Builder, t0: pd.DataFrame, t1: pd.DataFrame) -> 
                 group=g,
             )
     _attitude_change(b, t0, t1, tally0)
+    _questionnaire_relations(b, cohorts)
+
+
+def _questionnaire_relations(b: Builder, cohorts: list[int]) -> None:
+    """The additive relations between the questionnaire rows made above."""
+    num_den = ["numerator", "denominator"]
+    for measure in T1_ITEMS:
+        b.partition(measure, num_den)
+    for measure in ("vl-t0-n", "vl-t1-n", "vl-gepaard-n"):
+        b.partition(measure, ["n"])
+    for key in ("gepaard-pct", "graag-t0", "graag-t1", "graag-omhoog", "graag-gelijk"):
+        b.partition(f"vl-{key}", num_den)
+    b.partition("vl-graag-omlaag", num_den)
+    b.partition("vl-graag-verandering", ["n"])
+    for cohort in [*cohorts, None]:
+        for g in GROUPS:
+            sfx = _suffix(cohort, g)
+            for measure in T1_ITEMS:
+                b.relate(
+                    Cell(f"vl-t1-n-{sfx}", "n"),
+                    [Cell(f"{measure}-{sfx}", "denominator")],
+                    "geldig-in-respondenten",
+                    exact=False,
+                )
+            pct = f"vl-gepaard-pct-{sfx}"
+            b.same(Cell(pct, "numerator"), Cell(f"vl-gepaard-n-{sfx}", "n"), "gepaard")
+            b.same(Cell(pct, "denominator"), Cell(f"vl-t0-n-{sfx}", "n"), "respondenten-t0")
+            t0, t1 = f"vl-graag-t0-{sfx}", f"vl-graag-t1-{sfx}"
+            b.relate(
+                Cell(f"vl-gepaard-n-{sfx}", "n"),
+                [Cell(t0, "denominator")],
+                "geldig-in-gepaard",
+                exact=False,
+            )
+            for key in ("t1", "omhoog", "gelijk", "omlaag", "verandering"):
+                b.same(
+                    Cell(f"vl-graag-{key}-{sfx}", "denominator"),
+                    Cell(t0, "denominator"),
+                    "gepaarde-basis",
+                )
+            b.relate(
+                Cell(t0, "denominator"),
+                [
+                    Cell(f"vl-graag-{key}-{sfx}", "numerator")
+                    for key in ("omhoog", "gelijk", "omlaag")
+                ],
+                "omhoog-gelijk-omlaag",
+            )
+            b.relate(
+                Cell(t1, "numerator"),
+                [Cell(t0, "numerator"), Cell(f"vl-graag-verandering-{sfx}", "numerator")],
+                "t1-is-t0-plus-verandering",
+            )
+    for measure in T1_ITEMS:
+        for older, newer in zip(cohorts, cohorts[1:], strict=False):
+            for g in GROUPS:
+                b.relate(
+                    Cell(f"{measure}-verschil-c{newer}-{g}", "n"),
+                    [
+                        Cell(f"{measure}-c{newer}-{g}", "denominator"),
+                        Cell(f"{measure}-c{older}-{g}", "denominator"),
+                    ],
+                    "verschil-basis",
+                )
 
 
 def _item_counts(
@@ -834,6 +972,45 @@ def match_indicators(b: Builder, m: pd.DataFrame, s: Settings) -> None:
             method="newcombe-unpaired-10",
             base_min=min(n1, n2),
         )
+    _match_relations(b)
+
+
+def _match_relations(b: Builder) -> None:
+    """The additive relations between the buddy-match rows made above."""
+    num_den = ["numerator", "denominator"]
+    for measure, splits in (
+        ("mt-3mnd", [("getraind", "ongetraind")]),
+        ("mt-geenklik", [("getraind", "ongetraind"), ("groep", "geengroep")]),
+    ):
+        for yes, no in splits:
+            for f in num_den:
+                b.relate(
+                    Cell(f"{measure}-pct", f),  # type: ignore[arg-type]
+                    [Cell(f"{measure}-{yes}-pct", f), Cell(f"{measure}-{no}-pct", f)],  # type: ignore[arg-type]
+                    "koppelingen-samen",
+                )
+    for sfx in ("", "-getraind", "-ongetraind"):
+        b.relate(
+            Cell(f"mt-3mnd{sfx}-pct", "denominator"),
+            [Cell(f"mt-geenklik{sfx}-pct", "denominator")],
+            "beeindigd-in-beoordeeld",
+            exact=False,
+        )
+    b.relate(
+        Cell("mt-koppelingen-n", "n"),
+        [Cell("mt-3mnd-pct", "denominator")],
+        "alle-koppelingen",
+        exact=False,
+    )
+    for key, yes, no in (("training", "getraind", "ongetraind"), ("groep", "groep", "geengroep")):
+        b.relate(
+            Cell(f"mt-geenklik-{key}-verschil-pp", "n"),
+            [
+                Cell(f"mt-geenklik-{yes}-pct", "denominator"),
+                Cell(f"mt-geenklik-{no}-pct", "denominator"),
+            ],
+            "verschil-basis",
+        )
 
 
 # --------------------------------------------------------------------------- components
@@ -892,6 +1069,17 @@ def build(
     previous: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Compute the indicator table, the component assessment and the disclosure log."""
+    table, assessment, log, _ = build_with_relations(tables, reference, s, previous)
+    return table, assessment, log
+
+
+def build_with_relations(
+    tables: dict[str, pd.DataFrame],
+    reference: pd.DataFrame,
+    s: Settings,
+    previous: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[Relation]]:
+    """As `build`, plus the additive relations between the rows (for the disclosure audit)."""
     b = Builder(s.edition)
     integ = project_indicators(b, tables[PROJ], s)
     questionnaire_indicators(b, tables[T0], tables[T1])
@@ -901,10 +1089,13 @@ def build(
     if table["indicator_id"].duplicated().any():  # pragma: no cover - programming error
         raise ValueError("duplicate indicator ids")
     table, log = disclosure.apply_disclosure(table, s.disclosure_min_n, s.zero_full_min_n)
+    table, log = disclosure.secondary_suppression(
+        table, log, b.relations, s.disclosure_min_n, s.zero_full_min_n
+    )
     if previous is not None:
         prev = previous.set_index("indicator_id")["value"]
         table["previous_value"] = table["indicator_id"].map(prev)
-    return _tidy(table), assessment, log
+    return _tidy(table), assessment, log, b.relations
 
 
 def _round(x: Any, digits: int = 10) -> Any:

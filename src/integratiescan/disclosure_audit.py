@@ -1,0 +1,389 @@
+"""The disclosure audit: can any withheld count be recovered from what is published?
+
+Why: withholding a small cell (primary suppression) is not enough when the numbers around it
+add up to it: a total minus the other parts gives it back. The audit takes what is published
+(the counts of every published row), the additive relations between counts
+(:mod:`integratiescan.relations`), non-negativity, and computes for every withheld count the
+smallest and largest value consistent with all of it, by linear programming (the integrality
+relaxation, solved by HiGHS through :func:`scipy.optimize.linprog`). This is the attacker
+model of the SDC literature (Hundepool et al. 2024, ch. 5, "disclosure by differencing"; the
+audit step of tau-ARGUS and sdcTable).
+
+Protection rule: a withheld count is protected when its feasible range, after rounding the
+bounds inward to integers, is at least ``min_width`` wide (default: the publication threshold,
+10 persons). For a withheld share the number of persons *not* in the numerator (denominator
+minus numerator) must be protected in the same way, so that a "4 of 4" cannot be told from
+the published table either.
+
+A share's missing answers (``n_missing``) add up over the same subsets as its denominator, so
+every relation between denominators of rows that carry ``n_missing`` is repeated for
+``n_missing`` (as an upper bound: persons with an unknown group may be missing answers).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .relations import Cell, Relation
+
+__all__ = [
+    "AUDITED_FIELDS",
+    "Finding",
+    "audit",
+    "is_protected",
+    "iter_findings",
+    "relations_from_json",
+    "relations_to_json",
+]
+
+#: Count columns of a row that the audit reasons about.
+AUDITED_FIELDS: tuple[str, ...] = ("numerator", "denominator", "n", "n_missing")
+COMPLEMENT = "denominator-numerator"
+
+Key = tuple[str, str]  # (indicator_id, field): like Cell, but field may be n_missing
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The feasible range of one withheld count, and whether that range protects it."""
+
+    target: str  # "<indicator_id>.<field>"; field "denominator-numerator" for the complement
+    low: float
+    high: float
+    protected: bool
+    exposing: tuple[str, ...]  # published cells in the relations around the target's row
+
+    @property
+    def indicator_id(self) -> str:
+        return self.target.rsplit(".", 1)[0]
+
+    def message(self) -> str:
+        high = "onbegrensd" if math.isinf(self.high) else f"{self.high:g}"
+        return f"{self.target} is terug te rekenen tot [{self.low:g}, {high}] uit " + (
+            ", ".join(self.exposing) or "de gepubliceerde cijfers"
+        )
+
+
+def relations_to_json(relations: Iterable[Relation]) -> list[dict]:
+    """Relations as plain JSON records (the indicator step writes them next to the table)."""
+    return [
+        {
+            "total": [r.total.indicator_id, r.total.field],
+            "parts": [[p.indicator_id, p.field] for p in r.parts],
+            "exact": r.exact,
+            "why": r.why,
+        }
+        for r in relations
+    ]
+
+
+def relations_from_json(records: Iterable[dict]) -> list[Relation]:
+    """Inverse of `relations_to_json`."""
+    return [
+        Relation(
+            Cell(*rec["total"]),
+            tuple(Cell(*p) for p in rec["parts"]),
+            bool(rec["exact"]),
+            str(rec["why"]),
+        )
+        for rec in records
+    ]
+
+
+def _number(value: object) -> float | None:
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(out) else out
+
+
+def _flag(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "1", "ja"}
+    return bool(value) and not (isinstance(value, float) and math.isnan(value))
+
+
+@dataclass(frozen=True)
+class _Constraint:
+    keys: tuple[Key, ...]
+    coefs: tuple[float, ...]
+    exact: bool  # sum(coef * x) == 0 when exact, else <= 0
+    text: str
+
+
+def _constraints(relations: Sequence[Relation], carries_missing: set[str]) -> list[_Constraint]:
+    """``sum(parts) - total (== | <=) 0`` for each relation, plus the n_missing parallels."""
+    out = []
+    for r in relations:
+        keys = ((r.total.indicator_id, r.total.field),) + tuple(
+            (p.indicator_id, p.field) for p in r.parts
+        )
+        coefs = (-1.0,) + (1.0,) * len(r.parts)
+        out.append(_Constraint(keys, coefs, r.exact, str(r)))
+        ids = [k[0] for k in keys]
+        if (
+            len(r.parts) > 1
+            and all(k[1] == "denominator" for k in keys)
+            and all(i in carries_missing for i in ids)
+        ):
+            missing = tuple((i, "n_missing") for i in ids)
+            text = f"{ids[0]}.n_missing >= " + " + ".join(f"{i}.n_missing" for i in ids[1:])
+            out.append(_Constraint(missing, coefs, False, text))
+    return out
+
+
+def _components(constraints: list[_Constraint], free: set[Key]) -> dict[Key, int]:
+    """Connected components of the unknown counts (union-find over shared constraints)."""
+    parent: dict[Key, Key] = {k: k for k in free}
+
+    def find(k: Key) -> Key:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for c in constraints:
+        unknown = [k for k in c.keys if k in free]
+        for k in unknown[1:]:
+            a, b = find(unknown[0]), find(k)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    roots = sorted({find(k) for k in free})
+    index = {root: i for i, root in enumerate(roots)}
+    return {k: index[find(k)] for k in free}
+
+
+def _solve(c: np.ndarray, a_ub, b_ub, a_eq, b_eq, bounds) -> float:
+    """The minimum of c @ x (inf when unbounded); raises when the published data conflict."""
+    from scipy.optimize import linprog
+
+    res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+    if res.status == 3:
+        return -math.inf
+    if res.status != 0:
+        raise ValueError(f"disclosure audit: the published counts are inconsistent ({res.message})")
+    return float(res.fun)
+
+
+def audit(
+    table: pd.DataFrame,
+    relations: Sequence[Relation],
+    min_width: int = 10,
+    zero_full_min: int = 20,
+) -> list[Finding]:
+    """Feasible range of every withheld count in *table*, given *relations* (see module doc).
+
+    *table* is the indicator table as published: a row with ``suppressed`` true is withheld
+    and its blank counts are the unknowns to protect; a blank count in a published row (a
+    count that row does not carry) is unknown too, but not audited. Findings are sorted by
+    target; `Finding.protected` applies the protection rule (`is_protected`).
+    """
+    return list(iter_findings(table, relations, min_width, zero_full_min))
+
+
+def is_protected(low: float, high: float, min_width: int) -> bool:
+    """The protection rule: a range at least *min_width* wide, or one that lies wholly at
+    or above *min_width* (a count known to be large is not what the threshold protects)."""
+    return (high - low) >= min_width or low >= min_width
+
+
+def iter_findings(
+    table: pd.DataFrame,
+    relations: Sequence[Relation],
+    min_width: int = 10,
+    zero_full_min: int = 20,
+    skip: frozenset[str] = frozenset(),
+) -> Iterator[Finding]:
+    """The findings of `audit`, lazily and in target order, without the targets in *skip*.
+
+    Why lazy: secondary suppression needs only the first unprotected count per round, and a
+    count found protected stays protected when more is withheld (the feasible set only grows).
+    """
+    rows = {str(r["indicator_id"]): r for r in table.to_dict("records")}
+    withheld_rows = {i for i, r in rows.items() if _flag(r.get("suppressed"))}
+    if not withheld_rows:
+        return
+    published: dict[Key, float] = {}
+    for i, r in rows.items():
+        for f in AUDITED_FIELDS:
+            v = _number(r.get(f))
+            if v is not None:
+                published[(i, f)] = v
+    with_missing = {
+        str(r.get("measure")) for r in rows.values() if _number(r.get("n_missing")) is not None
+    }
+    carries_missing = {i for i, r in rows.items() if str(r.get("measure")) in with_missing}
+    constraints = _constraints(relations, carries_missing)
+    free = {k for c in constraints for k in c.keys if k not in published}
+    signed = {(i, "numerator") for i, r in rows.items() if str(r.get("unit")) == "pp"}
+    component = _components(constraints, free)
+
+    targets: list[tuple[str, dict[Key, float]]] = []
+    for i in sorted(withheld_rows):
+        for f in AUDITED_FIELDS:
+            if f == "n" and (i, "denominator") in free:
+                continue  # a share's n is its denominator: one target is enough
+            if (i, f) in free and (i, f) not in signed:
+                targets.append((f"{i}.{f}", {(i, f): 1.0}))
+        if (
+            (i, "numerator") in free
+            and (i, "denominator") in free
+            and str(rows[i].get("unit")) == "pct"
+        ):
+            targets.append((f"{i}.{COMPLEMENT}", {(i, "denominator"): 1.0, (i, "numerator"): -1.0}))
+
+    by_component: dict[int, list[_Constraint]] = {}
+    for c in constraints:
+        unknown = [k for k in c.keys if k in free]
+        if unknown:
+            by_component.setdefault(component[unknown[0]], []).append(c)
+    cache: dict[int, tuple] = {}
+
+    def feasible(objective: dict[Key, float], need_low: bool = True) -> tuple[float, float]:
+        """Integer bounds; the minimum is skipped (reported as 0) when the maximum alone
+        decides: a non-negative count that can reach 2 * min_width is protected either way."""
+        comp = component[next(iter(objective))]
+        if comp not in cache:
+            cache[comp] = _system(
+                by_component.get(comp, []), free, published, signed, comp, component
+            )
+        variables, index, a_ub, b_ub, a_eq, b_eq, bounds = cache[comp]
+        c = np.zeros(len(variables))
+        for k, coef in objective.items():
+            c[index[k]] = coef
+        high = -_solve(-c, a_ub, b_ub, a_eq, b_eq, bounds)
+        if not need_low and high >= 2 * min_width:
+            return 0.0, math.floor(high + 1e-6) if math.isfinite(high) else high
+        low = _solve(c, a_ub, b_ub, a_eq, b_eq, bounds)
+        low_i = math.ceil(low - 1e-6) if math.isfinite(low) else low
+        high_i = math.floor(high + 1e-6) if math.isfinite(high) else high
+        return low_i, high_i
+
+    for name, objective in targets:
+        if name in skip:
+            continue
+        low, high = feasible(objective, need_low=False)
+        protected = is_protected(low, high, min_width)
+        row_id, field = name.rsplit(".", 1)
+        if not protected and field == COMPLEMENT:
+            # All or none of a base known to be at least zero_full_min is not the
+            # group-attribute disclosure the 0%/100% rule prevents.
+            protected = feasible({(row_id, "denominator"): 1.0})[0] >= zero_full_min
+        comp = component[next(iter(objective))]
+        exposing = sorted(
+            {
+                f"{k[0]}.{k[1]}"
+                for con in by_component.get(comp, [])
+                if any(k[0] == row_id for k in con.keys)
+                for k in con.keys
+                if k in published
+            }
+        )
+        yield Finding(name, low, high, protected, tuple(exposing))
+
+
+def _system(
+    constraints: list[_Constraint],
+    free: set[Key],
+    published: dict[Key, float],
+    signed: set[Key],
+    comp: int,
+    component: dict[Key, int],
+) -> tuple:
+    """The LP matrices of one component: unknowns, their index, A_ub, b_ub, A_eq, b_eq, bounds."""
+    variables = sorted(k for k in free if component[k] == comp)
+    index = {k: j for j, k in enumerate(variables)}
+    ub_rows, ub_rhs, eq_rows, eq_rhs = [], [], [], []
+    for con in constraints:
+        row = np.zeros(len(variables))
+        rhs = 0.0
+        for k, coef in zip(con.keys, con.coefs, strict=True):
+            if k in index:
+                row[index[k]] += coef
+            else:
+                rhs -= coef * published[k]
+        (eq_rows if con.exact else ub_rows).append(row)
+        (eq_rhs if con.exact else ub_rhs).append(rhs)
+    bounds = [(None, None) if k in signed else (0, None) for k in variables]
+
+    def matrix(rows: list) -> np.ndarray | None:
+        return np.vstack(rows) if rows else None
+
+    return (
+        variables,
+        index,
+        matrix(ub_rows),
+        np.array(ub_rhs) if ub_rows else None,
+        matrix(eq_rows),
+        np.array(eq_rhs) if eq_rows else None,
+        bounds,
+    )
+
+
+def first_derivable(
+    table: pd.DataFrame,
+    relations: Sequence[Relation],
+    min_width: int = 10,
+    zero_full_min: int = 20,
+) -> Finding | None:
+    """The first withheld small count that sums and differences alone give back, or None.
+
+    Why: the cheap part of the audit. Solving exact relations with one unknown, over and
+    over, finds the common leaks (a total and all but one part) in milliseconds; secondary
+    suppression repairs those first and leaves the linear programs for what remains.
+    """
+    rows = {str(r["indicator_id"]): r for r in table.to_dict("records")}
+    withheld_rows = {i for i, r in rows.items() if _flag(r.get("suppressed"))}
+    if not withheld_rows:
+        return None
+    known: dict[Key, float] = {}
+    for i, r in rows.items():
+        for f in AUDITED_FIELDS:
+            v = _number(r.get(f))
+            if v is not None:
+                known[(i, f)] = v
+    exact = [c for c in _constraints(relations, set()) if c.exact]
+    by_key: dict[Key, list[_Constraint]] = {}
+    for c in exact:
+        for k in c.keys:
+            by_key.setdefault(k, []).append(c)
+    via: dict[Key, str] = {}
+    queue = list(exact)
+    while queue:
+        con = queue.pop()
+        unknown = [k for k in con.keys if k not in known]
+        if len(unknown) != 1:
+            continue
+        k = unknown[0]
+        j = con.keys.index(k)
+        rest = sum(
+            coef * known[key] for key, coef in zip(con.keys, con.coefs, strict=True) if key != k
+        )
+        known[k] = -rest / con.coefs[j]
+        via[k] = con.text
+        queue.extend(by_key.get(k, []))
+    for i in sorted(withheld_rows):
+        den, num = known.get((i, "denominator")), known.get((i, "numerator"))
+        for f in AUDITED_FIELDS:
+            k = (i, f)
+            if k in via and str(rows[i].get("unit")) != "pp" and known[k] < min_width:
+                return Finding(f"{i}.{f}", known[k], known[k], False, (via[k],))
+        if (
+            (
+                ((i, "denominator") in via or (i, "numerator") in via)
+                and den is not None
+                and num is not None
+                and str(rows[i].get("unit")) == "pct"
+            )
+            and den - num < min_width
+            and den < zero_full_min
+        ):
+            text = via.get((i, "denominator")) or via[(i, "numerator")]
+            return Finding(f"{i}.{COMPLEMENT}", den - num, den - num, False, (text,))
+    return None
