@@ -51,6 +51,7 @@ wildcard_constraints:
 include: "rules/clean.smk"
 include: "rules/indicators.smk"
 include: "rules/figures.smk"
+include: "rules/disclosure.smk"
 include: "rules/report.smk"
 
 

@@ -13,6 +13,7 @@ rule indicators:
         json="results/{edition}/indicators.json",
         components="results/{edition}/components.csv",
         disclosure="results/{edition}/disclosure-log.csv",
+        relations="results/{edition}/relations.json",
     log:
         "logs/{edition}/indicators.log",
     conda:

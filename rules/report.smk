@@ -27,6 +27,7 @@ rule report:
         indicators_json="results/{edition}/indicators.json",
         components="results/{edition}/components.csv",
         disclosure="results/{edition}/disclosure-log.csv",
+        disclosure_audit="results/{edition}/disclosure-audit.json",
         metadata="results/{edition}/build-metadata.json",
         cleaning=expand(
             "data/processed/{{edition}}/{table}.cleaning.json", table=CLEANED_TABLES

@@ -17,6 +17,7 @@ with step_logging(snakemake.log[0]) as log:
             "json": snakemake.output.json,
             "components": snakemake.output.components,
             "disclosure": snakemake.output.disclosure,
+            "relations": snakemake.output.relations,
         },
         previous=previous[0] if isinstance(previous, list) else previous,
     )

@@ -23,8 +23,10 @@ every relation between denominators of rows that carry ``n_missing`` is repeated
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -80,6 +82,15 @@ def relations_to_json(relations: Iterable[Relation]) -> list[dict]:
         }
         for r in relations
     ]
+
+
+def relations_json(relations: Iterable[Relation]) -> str:
+    """relations.json: the relations as a JSON document (deterministic, one per record)."""
+    import json
+
+    return (
+        json.dumps({"relations": relations_to_json(relations)}, indent=1, ensure_ascii=False) + "\n"
+    )
 
 
 def relations_from_json(records: Iterable[dict]) -> list[Relation]:
@@ -387,3 +398,145 @@ def first_derivable(
             text = via.get((i, "denominator")) or via[(i, "numerator")]
             return Finding(f"{i}.{COMPLEMENT}", den - num, den - num, False, (text,))
     return None
+
+
+# --------------------------------------------------------------------------- published outputs
+
+
+class DisclosureAuditError(RuntimeError):
+    """A withheld count can be recovered from what is published (the build must stop)."""
+
+
+_TABLE_FIELDS = ("value", "ci_low", "ci_high", *AUDITED_FIELDS)
+
+
+def published_table(csv_path: str | Path, json_path: str | Path) -> pd.DataFrame:
+    """The indicator table as published, from the CSV and the JSON, which must agree.
+
+    Why both: each is published on its own; a number in one that the other withholds is
+    published all the same, so a disagreement is an error, not a choice.
+    """
+    import json
+
+    csv = pd.read_csv(csv_path, dtype={"indicator_id": str}, keep_default_na=True)
+    records = json.loads(Path(json_path).read_text(encoding="utf-8"))["indicators"]
+    doc = {str(r["indicator_id"]): r for r in records}
+    problems = []
+    if set(doc) != set(csv["indicator_id"]):
+        problems.append("andere indicatoren in JSON dan in CSV")
+    for row in csv.to_dict("records"):
+        other = doc.get(str(row["indicator_id"]), {})
+        if _flag(row.get("suppressed")) != _flag(other.get("suppressed")):
+            problems.append(f"{row['indicator_id']}.suppressed")
+        for f in _TABLE_FIELDS:
+            a, b = _number(row.get(f)), _number(other.get(f))
+            if (a is None) != (b is None) or (a is not None and not math.isclose(a, b)):  # type: ignore[arg-type]
+                problems.append(f"{row['indicator_id']}.{f}")
+    if problems:
+        raise DisclosureAuditError(
+            f"{csv_path} en {json_path} publiceren niet dezelfde cijfers: "
+            + ", ".join(problems[:10])
+        )
+    return csv
+
+
+_PCT_N = re.compile(r"(\d{1,3}(?:,\d+)?)\s?%[^()%]{0,40}?\(?\s*n\s*=\s*(\d{1,3}(?:\.\d{3})*)")
+_N = re.compile(r"\bn\s*=\s*(\d{1,3}(?:\.\d{3})*)")
+
+
+def _published_pairs(table: pd.DataFrame) -> tuple[set[int], list[tuple[float, int]]]:
+    counts: set[int] = set()
+    pairs = []
+    for r in table.to_dict("records"):
+        if _flag(r.get("suppressed")):
+            continue
+        for f in AUDITED_FIELDS:
+            v = _number(r.get(f))
+            if v is not None:
+                counts.add(int(v))
+        value, n = _number(r.get("value")), _number(r.get("n"))
+        if value is not None and n is not None and str(r.get("unit")) == "pct":
+            pairs.append((value, int(n)))
+    return counts, pairs
+
+
+def text_findings(text: str, table: pd.DataFrame, source: str) -> list[str]:
+    """Numbers in published text that the published table does not carry.
+
+    Every ``n = N`` in a figure description or the report must be a count of a published
+    row, and every percentage printed with its n must be that row's value (as rounded in the
+    text): a percentage with its n is a numerator. Whatever passes is derivable from the
+    table, so the audit of the table covers it. Returns one message per unmatched number.
+    """
+    counts, pairs = _published_pairs(table)
+    out = []
+    for m in _N.finditer(text):
+        n = int(m.group(1).replace(".", ""))
+        if n not in counts:
+            out.append(f"{source}: 'n = {m.group(1)}' is geen gepubliceerde telling")
+    for m in _PCT_N.finditer(text):
+        shown, n = m.group(1), int(m.group(2).replace(".", ""))
+        decimals = len(shown.split(",")[1]) if "," in shown else 0
+        pct = float(shown.replace(",", "."))
+        if not any(k == n and abs(round(v, decimals) - pct) < 1e-9 for v, k in pairs) and not any(
+            k == n and abs(v - pct) <= 0.5 * 10**-decimals + 1e-9 for v, k in pairs
+        ):
+            out.append(f"{source}: '{m.group(0)}' past bij geen gepubliceerde rij")
+    return out
+
+
+def html_text(html: str) -> str:
+    """The visible text of an HTML page (scripts and styles dropped, entities decoded)."""
+    import html as html_lib
+
+    html = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)
+    return html_lib.unescape(re.sub(r"(?s)<[^>]+>", " ", html)).replace("\xa0", " ")
+
+
+def sidecar_text(path: str | Path) -> str:
+    """The published text of a figure's JSON sidecar (its title, alt text and description)."""
+    import json
+
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    return "\n".join(str(doc.get(k) or "") for k in ("title", "alt", "description"))
+
+
+def record_json(record: dict) -> str:
+    """The audit record as written (deterministic: no timings, sorted findings)."""
+    import json
+
+    return json.dumps(record, indent=1, ensure_ascii=False) + "\n"
+
+
+def run(
+    csv_path: str | Path,
+    json_path: str | Path,
+    relations_path: str | Path,
+    sidecars: Iterable[str | Path] = (),
+    min_n: int = 10,
+    zero_full_min: int = 20,
+) -> dict:
+    """Audit the published outputs; the audit record, or DisclosureAuditError naming the leaks."""
+    import json
+
+    table = published_table(csv_path, json_path)
+    relations = relations_from_json(
+        json.loads(Path(relations_path).read_text(encoding="utf-8"))["relations"]
+    )
+    findings = audit(table, relations, min_n, zero_full_min)
+    problems = [f.message() for f in findings if not f.protected]
+    for path in sidecars:
+        problems += text_findings(sidecar_text(path), table, Path(path).name)
+    if problems:
+        raise DisclosureAuditError("onthullingsaudit: niet beschermd:\n- " + "\n- ".join(problems))
+    return {
+        "withheld_rows": int(table["suppressed"].map(_flag).sum()),
+        "relations": len(relations),
+        "audited_counts": len(findings),
+        "protected": sum(f.protected for f in findings),
+        "protection_rule": f"range >= {min_n} wide, or wholly >= {min_n}",
+        "findings": [
+            {"count": f.target, "low": f.low, "high": None if math.isinf(f.high) else f.high}
+            for f in findings
+        ],
+    }

@@ -9,6 +9,7 @@ import pandas as pd
 
 from . import indicators
 from .atomic import atomic_path, write_text
+from .disclosure_audit import relations_json
 
 TABLES = ("projecten", "vragenlijst_t0", "vragenlijst_t1", "maatjes")
 
@@ -49,9 +50,11 @@ def run(
     tables = read_cleaned(cleaned, indicators.QUESTIONNAIRE_COLUMNS)
     ref = pd.read_csv(reference, dtype={"volgorde": int})
     prev = pd.read_csv(previous) if previous else None
-    table, assessment, log = indicators.build(tables, ref, settings, prev)
+    table, assessment, log, relations = indicators.build_with_relations(tables, ref, settings, prev)
     write_csv(table, out["csv"])
     write_text(out["json"], indicators.json_document(table, assessment, settings))
     write_csv(assessment, out["components"])
     write_csv(log, out["disclosure"])
+    if "relations" in out:  # the additive structure, for the disclosure audit
+        write_text(out["relations"], relations_json(relations))
     return table
