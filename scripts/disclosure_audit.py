@@ -15,9 +15,9 @@ with step_logging(snakemake.log[0]) as log:
         snakemake.input.indicators,
         snakemake.input.indicators_json,
         snakemake.input.relations,
-        snakemake.input.sidecars,
-        int(cfg.get("disclosure_min_n", 10)),
-        int(cfg.get("disclosure_zero_full_min_n", 20)),
+        sidecars=snakemake.input.sidecars,
+        min_n=int(cfg.get("disclosure_min_n", 10)),
+        zero_full_min=int(cfg.get("disclosure_zero_full_min_n", 20)),
     )
     write_text(snakemake.output[0], disclosure_audit.record_json(record))
     log.info(

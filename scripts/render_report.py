@@ -3,6 +3,7 @@
 import json
 
 from integratiescan import report_step
+from integratiescan.disclosure_audit import check_report
 from integratiescan.steplog import step_logging
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's script directive
@@ -16,6 +17,8 @@ with step_logging(snakemake.log[0]) as log:
         snakemake.output.pdf,
         snakemake.params.engine,
     )
+    # The report's own tables and text are published too: audit them before keeping it.
+    check_report(snakemake.input, snakemake.params.cfg, snakemake.output)
     log.info("engine: %s", info["engine"])
     log.info(
         "cell execution: %s",

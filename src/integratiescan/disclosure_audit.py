@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -440,7 +441,9 @@ def published_table(csv_path: str | Path, json_path: str | Path) -> pd.DataFrame
     return csv
 
 
-_PCT_N = re.compile(r"(\d{1,3}(?:,\d+)?)\s?%[^()%]{0,40}?\(?\s*n\s*=\s*(\d{1,3}(?:\.\d{3})*)")
+_PCT_N = re.compile(
+    r"(\d{1,3}(?:,\d+)?)\s?%(?!-BI)[^()%]{0,40}?\(?\s*n\s*=\s*(\d{1,3}(?:\.\d{3})*)"
+)
 _N = re.compile(r"\bn\s*=\s*(\d{1,3}(?:\.\d{3})*)")
 
 
@@ -493,6 +496,49 @@ def html_text(html: str) -> str:
     return html_lib.unescape(re.sub(r"(?s)<[^>]+>", " ", html)).replace("\xa0", " ")
 
 
+_COUNT_HEADER = re.compile(r"(?i)^(n\b|teller|−9|-9|begin|eind|beide$|projecten)")
+_INT = re.compile(r"(?<![\d,.])\d{1,3}(?:\.\d{3})*(?![\d,])")
+
+
+def _cell_text(fragment: str) -> str:
+    return html_text(fragment).strip()
+
+
+def html_findings(html: str, table: pd.DataFrame, source: str) -> list[str]:
+    """`text_findings` over the page's text, plus its tables: every number in a count column
+    (n, teller / noemer, ...) must be a published count, and a row that names a withheld
+    indicator must show no number at all."""
+    counts, _ = _published_pairs(table)
+    withheld = {
+        str(r["indicator_id"]) for r in table.to_dict("records") if _flag(r.get("suppressed"))
+    }
+    out = []
+    for t in re.findall(r"(?is)<table\b.*?</table>", html):
+        heads = [_cell_text(h) for h in re.findall(r"(?is)<th\b[^>]*>(.*?)</th>", t)]
+        count_cols = {j for j, h in enumerate(heads) if _COUNT_HEADER.match(h)}
+        for tr in re.findall(r"(?is)<tr\b.*?</tr>", t):
+            cells = [_cell_text(c) for c in re.findall(r"(?is)<td\b[^>]*>(.*?)</td>", tr)]
+            if not cells:
+                continue
+            names = {c for c in cells if c in withheld}
+            for j, cell in enumerate(cells):
+                numbers = [int(x.replace(".", "")) for x in _INT.findall(cell)]
+                if (
+                    names
+                    and j > 0
+                    and numbers
+                    and j in count_cols | {heads.index("Waarde") if "Waarde" in heads else -1}
+                ):
+                    out.append(f"{source}: tabelrij van {sorted(names)[0]} toont '{cell}'")
+                elif j in count_cols:
+                    out += [
+                        f"{source}: '{cell}' in kolom '{heads[j]}' is geen gepubliceerde telling"
+                        for k in numbers
+                        if k not in counts
+                    ]
+    return out + text_findings(html_text(html), table, source)
+
+
 def sidecar_text(path: str | Path) -> str:
     """The published text of a figure's JSON sidecar (its title, alt text and description)."""
     import json
@@ -513,6 +559,7 @@ def run(
     json_path: str | Path,
     relations_path: str | Path,
     sidecars: Iterable[str | Path] = (),
+    html: Iterable[str | Path] = (),
     min_n: int = 10,
     zero_full_min: int = 20,
 ) -> dict:
@@ -527,6 +574,8 @@ def run(
     problems = [f.message() for f in findings if not f.protected]
     for path in sidecars:
         problems += text_findings(sidecar_text(path), table, Path(path).name)
+    for path in html:
+        problems += html_findings(Path(path).read_text(encoding="utf-8"), table, Path(path).name)
     if problems:
         raise DisclosureAuditError("onthullingsaudit: niet beschermd:\n- " + "\n- ".join(problems))
     return {
@@ -540,3 +589,24 @@ def run(
             for f in findings
         ],
     }
+
+
+def check_report(inputs: Any, cfg: dict, outputs: Any) -> None:
+    """Audit a rendered report's HTML; on a finding remove the report (HTML and PDF) and raise.
+
+    Why here: the report step is the only place the HTML exists before it is kept, so a
+    report that would give a withheld count away is never left behind.
+    """
+    try:
+        run(
+            inputs.indicators,
+            inputs.indicators_json,
+            inputs.relations,
+            html=[outputs.html],
+            min_n=int(cfg.get("disclosure_min_n", 10)),
+            zero_full_min=int(cfg.get("disclosure_zero_full_min_n", 20)),
+        )
+    except DisclosureAuditError:
+        for path in (outputs.html, outputs.pdf):
+            Path(path).unlink(missing_ok=True)
+        raise

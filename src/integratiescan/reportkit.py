@@ -1322,6 +1322,7 @@ class Rapport:
         "nul-of-honderd": "0% of 100% bij kleine basis",
         "basis-onbekend": "basis onbekend",
         "eerder-onderdrukt": "eerder onderdrukt",
+        "secundair": "secundair onderdrukt",
     }
 
     def tabel_onderdrukt(self) -> pd.DataFrame:
@@ -1381,6 +1382,15 @@ class Rapport:
             "Per cijfer staan de regel en de reden; het aantal personen waarop het cijfer zou "
             "rusten, publiceren we niet.\n\n"
         )
+        secundair = int((df["Regel"] == self.REGEL_LABELS["secundair"]).sum())
+        if secundair:
+            intro = intro.replace(
+                "\n\n",
+                f" Van deze cijfers {'is' if secundair == 1 else 'zijn'} er {secundair} "
+                "secundair onderdrukt: niet klein, maar samen met andere cijfers zou "
+                f"{'het' if secundair == 1 else 'elk'} een onderdrukt cijfer prijsgeven.\n\n",
+                1,
+            )
         return Md(
             intro
             + markdown_tabel(
