@@ -14,6 +14,7 @@ working tree. The final table lists each target as PASS or FAIL.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -476,6 +477,46 @@ def profile(tmp: Path, work: Path, dest: Path) -> None:
 # --------------------------------------------------------------------------- report
 
 
+def audit_benchmarks(runs: int, tmp: Path) -> tuple[Series, Series]:
+    """The disclosure audit of the 2023 table (parse CSV + JSON + relations, the LPs), and the
+    same table with every questionnaire row of cohort 2022 withheld (the LPs under load)."""
+    import pandas as pd
+    import yaml
+
+    from integratiescan import clean, disclosure, disclosure_audit, indicator_step, indicators
+    from integratiescan.config import with_edition_defaults
+
+    cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    cfg = with_edition_defaults({**cfg, "edition": EDITION}, ROOT)
+    s = indicators.Settings.from_config(cfg)
+    raw = {t: ROOT / "data" / "raw" / str(EDITION) / f"{t}.csv" for t in indicator_step.TABLES}
+    tables = {t: r.frame for t, r in clean.clean_edition(raw, EDITION, s.peildatum).items()}
+    ref = pd.read_csv(ROOT / "data" / "reference" / "components.csv")
+    table, assessment, _, relations = indicators.build_with_relations(tables, ref, s)
+    stressed = table.copy()
+    mask = stressed["indicator_id"].str.contains("-c2022-") & stressed["domain"].eq("vragenlijst")
+    disclosure._blank(stressed, mask)
+    stressed.loc[mask, "suppressed"] = True
+    out = []
+    for name, frame in (("2023 table", table), ("2023, cohort 2022 withheld", stressed)):
+        folder = tmp / name.replace(" ", "_").replace(",", "")
+        folder.mkdir()
+        indicator_step.write_csv(frame, folder / "indicators.csv")
+        (folder / "indicators.json").write_text(indicators.json_document(frame, assessment, s))
+        (folder / "relations.json").write_text(disclosure_audit.relations_json(relations))
+        series = Series(f"disclosure audit: {name}", "s")
+        for _ in range(runs):
+            start = time.perf_counter()
+            # The stressed table is not protected: this times the audit, not the table.
+            with contextlib.suppress(disclosure_audit.DisclosureAuditError):
+                disclosure_audit.run(
+                    folder / "indicators.csv", folder / "indicators.json", folder / "relations.json"
+                )
+            series.values.append(time.perf_counter() - start)
+        out.append(series)
+    return out[0], out[1]
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -486,6 +527,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-workflow", action="store_true")
     ap.add_argument("--skip-render", action="store_true")
     ap.add_argument("--skip-scale", action="store_true")
+    ap.add_argument("--skip-audit", action="store_true")
     ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     ap.add_argument("--profile", type=Path, help="also write pyinstrument profiles here")
     ap.add_argument("--worker", nargs=2, metavar=("RAW", "OUT"), help=argparse.SUPPRESS)
@@ -550,6 +592,13 @@ def main(argv: list[str] | None = None) -> int:
                     growth = wall.median / scale[100_000][0].median
                     lines.append(f"{'time growth 100k -> 1M (x10 rows)':<44} {growth:.2f}x")
                     targets.append((f"growth 100k -> 1M <= 10x ({growth:.2f}x)", growth <= 10))
+        if not args.skip_audit:
+            print("disclosure audit benchmarks ...", flush=True)
+            plain, stressed = audit_benchmarks(args.runs, tmp)
+            lines += [plain.line(), stressed.line()]
+            targets.append(
+                (f"audit of the 2023 table < 1 s (median {plain.median:.2f} s)", plain.median < 1)
+            )
         if args.profile:
             print("profiling ...", flush=True)
             profile(tmp, work, args.profile.resolve())
