@@ -187,6 +187,8 @@ INDICATORS_CSV = "results/{edition}/indicators.csv"
 INDICATORS_JSON = "results/{edition}/indicators.json"
 COMPONENTS_CSV = "results/{edition}/components.csv"
 DISCLOSURE_LOG = "results/{edition}/disclosure-log.csv"
+RELATIONS_JSON = "results/{edition}/relations.json"
+DISCLOSURE_AUDIT = "results/{edition}/disclosure-audit.json"
 FIGURE_SVG = "figures/{edition}/{fig}.svg"
 FIGURE_PNG = "figures/{edition}/{fig}.png"
 FIGURE_JSON = "figures/{edition}/{fig}.json"
@@ -217,7 +219,7 @@ RULES: dict[str, RuleSpec] = {
             "indicators",
             "scripts/indicators.py",
             (CODE, PARQUET, REFERENCE),
-            (INDICATORS_CSV, INDICATORS_JSON, COMPONENTS_CSV, DISCLOSURE_LOG),
+            (INDICATORS_CSV, INDICATORS_JSON, COMPONENTS_CSV, DISCLOSURE_LOG, RELATIONS_JSON),
             (
                 "edition",
                 "peildatum",
@@ -239,6 +241,15 @@ RULES: dict[str, RuleSpec] = {
             ("edition",),
             "logs/{edition}/figures.log",
             "Draw the figure set (SVG, PNG and a JSON sidecar per figure).",
+        ),
+        RuleSpec(
+            "disclosure_audit",
+            "scripts/disclosure_audit.py",
+            (CODE, INDICATORS_CSV, INDICATORS_JSON, RELATIONS_JSON, FIGURE_JSON),
+            (DISCLOSURE_AUDIT,),
+            ("disclosure_min_n", "disclosure_zero_full_min_n"),
+            "logs/{edition}/disclosure_audit.log",
+            "Audit the published table and figure texts: no withheld count recoverable.",
         ),
         RuleSpec(
             "build_metadata",
@@ -272,6 +283,8 @@ RULES: dict[str, RuleSpec] = {
                 INDICATORS_JSON,
                 COMPONENTS_CSV,
                 DISCLOSURE_LOG,
+                DISCLOSURE_AUDIT,
+                RELATIONS_JSON,
                 BUILD_METADATA,
                 CLEANING_LOG,
                 FIGURE_SVG,
@@ -286,6 +299,7 @@ RULES: dict[str, RuleSpec] = {
                 "scope_rounds",
                 "synthetic",
                 "disclosure_min_n",
+                "disclosure_zero_full_min_n",
                 "narrative",
             ),
             "logs/{edition}/report-v{version}.log",
