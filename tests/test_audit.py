@@ -73,7 +73,8 @@ def _copy_project(dest: Path) -> None:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """A tmp copy of the project with edition 2023 cleaned, its indicators and its figures."""
+    """A tmp copy of the project with edition 2023 cleaned, its indicators, its figures and
+    its disclosure audit."""
     raw = REPO / "data" / "raw" / str(EDITION)
     if not raw.is_dir() or not any(raw.glob("*.csv")) and not any(raw.glob("*.xlsx")):
         pytest.skip(f"synthetic raw data {raw} not there yet (scripts/synthesize.py)")
@@ -83,6 +84,7 @@ def built(tmp_path_factory) -> Path:
     _copy_project(root)
     targets = [f"results/{EDITION}/indicators.csv"]
     targets += [f"figures/{EDITION}/{fig}.json" for fig in provenance.figure_ids()]
+    targets.append(f"results/{EDITION}/disclosure-audit.json")
     proc = subprocess.run(
         [SNAKEMAKE, "--cores", "2", *targets], cwd=root, capture_output=True, text=True
     )
