@@ -19,6 +19,7 @@ from integratiescan.workflow import (
     raw_inputs,
     release_scheduler_timers,
     resolve_engine,
+    rule_config,
     script_code,
 )
 

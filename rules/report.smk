@@ -10,7 +10,7 @@ rule build_metadata:
     conda:
         "../envs/integratiescan.yaml"
     params:
-        cfg=lambda wc: edition_config(config, int(wc.edition)),
+        cfg=rule_config(config, "build_metadata"),
         engine=resolve_engine(config.get("engine", "auto")),
     script:
         "../scripts/build_metadata.py"
@@ -48,7 +48,7 @@ rule report:
     conda:
         "../envs/integratiescan.yaml"
     params:
-        cfg=lambda wc: edition_config(config, int(wc.edition)),
+        cfg=rule_config(config, "report"),
         engine=resolve_engine(config.get("engine", "auto")),
     script:
         "../scripts/render_report.py"
@@ -73,7 +73,7 @@ rule provenance:
     conda:
         "../envs/integratiescan.yaml"
     params:
-        cfg=lambda wc: edition_config(config, int(wc.edition)),
+        cfg=rule_config(config, "provenance"),
     script:
         "../scripts/provenance.py"
 

@@ -318,6 +318,22 @@ PROVENANCE_RULE = RuleSpec(
 )
 
 
+def recorded_config_keys() -> tuple[str, ...]:
+    """Every configuration key a rule uses: the values the crate records (and so the
+    provenance rule's parameters)."""
+    return tuple(sorted({k for s in (*RULES.values(), PROVENANCE_RULE) for k in s.config_keys}))
+
+
+def rule_config_keys(rule: str) -> tuple[str, ...]:
+    """The configuration keys rule *rule* is given as ``params.cfg`` (the one table: RULES).
+
+    The provenance rule records every key in the crate, so it is given all of them.
+    """
+    if rule == PROVENANCE_RULE.name:
+        return recorded_config_keys()
+    return RULES[rule].config_keys
+
+
 def figure_ids() -> tuple[str, ...]:
     """The figure ids of the report (as the Snakefile expands them)."""
     return tuple(_workflow.FIGURE_IDS)
@@ -568,7 +584,7 @@ def build_crate(
         software.append(sid)
 
     # configuration values, as workflow parameters
-    all_keys = sorted({k for s in (*RULES.values(), PROVENANCE_RULE) for k in s.config_keys})
+    all_keys = recorded_config_keys()
     for key in all_keys:
         g.add(
             {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,24 @@ def edition_config(config: dict[str, Any], edition: int) -> dict[str, Any]:
         return with_edition_defaults(config)
     shared = {k: v for k, v in config.items() if k not in EDITION_KEYS}
     return with_edition_defaults({**shared, "edition": edition})
+
+
+def rule_config(config: dict[str, Any], rule: str) -> Callable[[Any], dict[str, Any]]:
+    """A rule's ``params.cfg``: only the keys of its edition config that the rule uses.
+
+    Snakemake reruns a job when its params change; giving every rule the whole config made a
+    change to a report-only key (say ``narrative``) rerun cleaning too. The keys per rule
+    come from the one rule table, ``provenance.RULES`` (which the crate records as well).
+    """
+    from .provenance import rule_config_keys  # lazily: provenance imports this module
+
+    keys = rule_config_keys(rule)
+
+    def params(wildcards: Any) -> dict[str, Any]:
+        cfg = edition_config(config, int(wildcards.edition))
+        return {k: cfg[k] for k in keys if k in cfg}
+
+    return params
 
 
 def raw_path(edition: int, table: str) -> Path:
