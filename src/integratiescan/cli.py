@@ -18,7 +18,7 @@ import json
 import math
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,16 +29,8 @@ import yaml
 from . import __version__, contract, provenance
 from .config import with_edition_defaults
 from .digest import sha256_file
-
-T0, T1, PROJ, MATCHES = "vragenlijst_t0", "vragenlijst_t1", "projecten", "maatjes"
-UA_ROUND = "L_OEKRAINE_2022"
-GROUP_FILTER = {"alle": None, "nkja": "ja", "nknee": "nee"}
-T1_ITEMS = {
-    "vl-afkomst": "ontmoet_andere_afkomst",
-    "vl-leeftijd": "ontmoet_andere_leeftijd",
-    "vl-opleiding": "ontmoet_ander_opleidingsniveau",
-    "vl-contacten": "waardevolle_contacten",
-}
+from .indicators.evaluate import Evaluation
+from .indicators.selection import select
 
 
 class UsageError(Exception):
@@ -59,341 +51,6 @@ def load_config(edition: int | None, root: Path) -> dict[str, Any]:
     if "edition" not in base:
         raise UsageError("no edition given and none configured in config/config.yaml")
     return with_edition_defaults(base, root)
-
-
-# --------------------------------------------------------------------------- trace registry
-
-
-@dataclass
-class Selection:
-    """How an indicator's rows were selected from the cleaned tables, and how many there are."""
-
-    tables: list[str]
-    filter: str  # human-readable, mirrors integratiescan.indicators
-    rows: int  # rows selected: the base (n / denominator) of the indicator
-    counted: str | None = None  # the numerator condition, when the value is a share
-    counted_rows: int | None = None
-    total: float | None = None  # for sums (Ukraine reach): the summed value
-
-
-@dataclass
-class Context:
-    """What the selections need: the cleaned tables and the settings the build used."""
-
-    tables: dict[str, pd.DataFrame]
-    peildatum: dt.date
-    scope_rounds: list[str]
-    min_months: int
-
-
-def _q_rows(frame: pd.DataFrame, cohort: int | None, group: str) -> tuple[pd.DataFrame, str]:
-    """Questionnaire subset by cohort and newcomer group, with its description."""
-    parts = []
-    if cohort is not None:
-        frame = frame[frame["cohort"] == cohort]
-        parts.append(f"cohort = {cohort}")
-    code = GROUP_FILTER[group]
-    if code is not None:
-        frame = frame[frame["nieuwkomer"] == code]
-        parts.append(f"nieuwkomer = {code}")
-    return frame, " and ".join(parts)
-
-
-def _where(table: str, *conditions: str) -> str:
-    conds = [c for c in conditions if c]
-    return f"{table} where {' and '.join(conds)}" if conds else f"{table} (all rows)"
-
-
-def _cohort(row: pd.Series) -> int | None:
-    value = row.get("cohort", "")
-    return int(float(value)) if str(value).strip() not in ("", "nan", "<NA>") else None
-
-
-def sel_t1_item(ctx: Context, row: pd.Series) -> Selection:
-    column = T1_ITEMS[row["measure"]]
-    rows, cond = _q_rows(ctx.tables[T1], _cohort(row), row["group"])
-    valid = rows[column].dropna()
-    if column == "waardevolle_contacten":
-        counted, k = f"{column} in (4, 5)", int((valid >= 4).sum())
-    else:
-        counted, k = f"{column} = ja", int(valid.astype(bool).sum())
-    return Selection(
-        [T1], _where(T1, cond, f"{column} is answered (not -9)"), len(valid), counted, k
-    )
-
-
-def sel_t1_difference(ctx: Context, row: pd.Series) -> Selection:
-    """Cohort c minus the cohort before it (the indicator's ``cohort`` is the newer one)."""
-    item = row["measure"].removesuffix("-verschil")
-    newer = _cohort(row)
-    cohorts = sorted(int(c) for c in ctx.tables[T1]["cohort"].dropna().unique())
-    older = cohorts[cohorts.index(newer) - 1]
-    parts = []
-    n_total = 0
-    for cohort in (newer, older):
-        sel = sel_t1_item(ctx, pd.Series({**row.to_dict(), "measure": item, "cohort": cohort}))
-        parts.append(f"{sel.counted}: {sel.counted_rows} of {sel.rows} (cohort {cohort})")
-        n_total += sel.rows
-    column = T1_ITEMS[item]
-    return Selection(
-        [T1],
-        _where(T1, f"cohort in ({older}, {newer})", f"{column} is answered (not -9)")
-        + f"; compared: cohort {newer} minus cohort {older}",
-        n_total,
-        "; ".join(parts),
-    )
-
-
-def sel_response(ctx: Context, row: pd.Series) -> Selection:
-    table = T0 if row["measure"] == "vl-t0-n" else T1
-    rows, cond = _q_rows(ctx.tables[table], _cohort(row), row["group"])
-    return Selection([table], _where(table, cond), len(rows))
-
-
-def sel_paired(ctx: Context, row: pd.Series) -> Selection:
-    rows, cond = _q_rows(ctx.tables[T0], _cohort(row), row["group"])
-    paired = int(rows["gepaard"].sum())
-    pairing = "respondent_id also in vragenlijst_t1 (gepaard)"
-    if row["measure"] == "vl-gepaard-n":
-        return Selection([T0, T1], _where(T0, cond, pairing), paired)
-    return Selection([T0, T1], _where(T0, cond), len(rows), pairing, paired)
-
-
-def _pairs(ctx: Context) -> pd.DataFrame:
-    t0, t1 = ctx.tables[T0], ctx.tables[T1]
-    return t0[["respondent_id", "cohort", "nieuwkomer", "graag_andere_achtergrond"]].merge(
-        t1[["respondent_id", "graag_andere_achtergrond"]],
-        on="respondent_id",
-        suffixes=("_t0", "_t1"),
-        validate="one_to_one",
-    )
-
-
-def sel_graag(ctx: Context, row: pd.Series) -> Selection:
-    rows, cond = _q_rows(_pairs(ctx), _cohort(row), row["group"])
-    cols = ["graag_andere_achtergrond_t0", "graag_andere_achtergrond_t1"]
-    valid = rows.dropna(subset=cols)
-    before, after = valid[cols[0]].astype(int), valid[cols[1]].astype(int)
-    where = _where(
-        "vragenlijst_t0 joined with vragenlijst_t1 on respondent_id",
-        cond.replace("cohort", "cohort (T0)").replace("nieuwkomer", "nieuwkomer (T0)"),
-        "graag_andere_achtergrond answered (not -9) at T0 and at T1",
-    )
-    key = row["measure"].removeprefix("vl-graag-")
-    y0, y1 = before >= 4, after >= 4
-    counted: dict[str, tuple[str, int]] = {
-        "t0": ("graag_andere_achtergrond at T0 in (4, 5)", int(y0.sum())),
-        "t1": ("graag_andere_achtergrond at T1 in (4, 5)", int(y1.sum())),
-        "verandering": (
-            "(into 4-5 at T1) minus (out of 4-5 at T1)",
-            int((~y0 & y1).sum()) - int((y0 & ~y1).sum()),
-        ),
-        "omhoog": ("score T1 > score T0", int((after > before).sum())),
-        "gelijk": ("score T1 = score T0", int((after == before).sum())),
-        "omlaag": ("score T1 < score T0", int((after < before).sum())),
-    }
-    text, k = counted[key]
-    return Selection([T0, T1], where, len(valid), text, k)
-
-
-def _scope(ctx: Context) -> tuple[pd.DataFrame, str]:
-    p = ctx.tables[PROJ]
-    return p[p["ronde"].isin(ctx.scope_rounds)], f"ronde in ({', '.join(ctx.scope_rounds)})"
-
-
-def _integ(ctx: Context) -> tuple[pd.DataFrame, str]:
-    scope, cond = _scope(ctx)
-    return scope[scope["integratie_nieuwkomers"]], f"{cond} and integratie_nieuwkomers = ja"
-
-
-def _active(ctx: Context) -> tuple[pd.DataFrame, str]:
-    p = ctx.tables[PROJ]
-    peil = ctx.peildatum
-    regular = p[p["ronde"] != UA_ROUND]
-    started = regular["startdatum"].map(lambda d: d <= peil)
-    open_ = regular["einddatum"].map(lambda d: d is None or pd.isna(d) or d >= peil)
-    cond = (
-        f"ronde != {UA_ROUND} and startdatum <= {peil.isoformat()} and "
-        f"(einddatum empty or einddatum >= {peil.isoformat()})"
-    )
-    return regular[started & open_], cond
-
-
-def sel_projects(ctx: Context, row: pd.Series) -> Selection:
-    m, g = row["measure"], row["group"]
-    if m == "proj-scope-n":
-        rows, cond = _scope(ctx)
-        return Selection([PROJ], _where(PROJ, cond), len(rows))
-    if m == "proj-scope-integratie-n":
-        rows, cond = _integ(ctx)
-        return Selection([PROJ], _where(PROJ, cond), len(rows))
-    if m == "proj-scope-integratie-pct":
-        rows, cond = _scope(ctx)
-        k = int(rows["integratie_nieuwkomers"].sum())
-        return Selection([PROJ], _where(PROJ, cond), len(rows), "integratie_nieuwkomers = ja", k)
-    if m in ("proj-actief-n", "proj-actief-integratie-pct"):
-        rows, cond = _active(ctx)
-        k = int(rows["integratie_nieuwkomers"].sum())
-        if m == "proj-actief-n":
-            return Selection([PROJ], _where(PROJ, cond), len(rows))
-        return Selection([PROJ], _where(PROJ, cond), len(rows), "integratie_nieuwkomers = ja", k)
-    if m == "proj-actief-integratie-n":
-        rows, cond = _active(ctx)
-        rows = rows[rows["integratie_nieuwkomers"]]
-        return Selection([PROJ], _where(PROJ, cond, "integratie_nieuwkomers = ja"), len(rows))
-    if m in ("proj-ronde-n", "proj-ronde-integratie-pct"):
-        scope, _ = _scope(ctx)
-        rows = scope[scope["ronde"] == g]
-        where = _where(PROJ, f"ronde = {g}")
-        if m == "proj-ronde-n":
-            return Selection([PROJ], where, len(rows))
-        k = int(rows["integratie_nieuwkomers"].sum())
-        return Selection([PROJ], where, len(rows), "integratie_nieuwkomers = ja", k)
-    if m == "proj-route-n":
-        integ, cond = _integ(ctx)
-        rows = integ[integ["routes"].map(lambda rs: g in list(rs))]
-        return Selection([PROJ], _where(PROJ, cond, f"routes contains {g}"), len(rows))
-    if m == "proj-provincie-n":
-        integ, cond = _integ(ctx)
-        rows = integ[integ["provincie"] == g]
-        return Selection([PROJ], _where(PROJ, cond, f"provincie = {g}"), len(rows))
-    raise KeyError(m)
-
-
-def sel_ukraine(ctx: Context, row: pd.Series) -> Selection:
-    p = ctx.tables[PROJ]
-    rows = p[p["ronde"] == UA_ROUND]
-    where = _where(PROJ, f"ronde = {UA_ROUND}")
-    columns = {
-        "ua-projecten-n": None,
-        "ua-bereik-n": ["bereik_nl", "bereik_ua"],
-        "ua-bereik-nl-n": ["bereik_nl"],
-        "ua-bereik-ua-n": ["bereik_ua"],
-    }[row["measure"]]
-    if columns is None:
-        return Selection([PROJ], where, len(rows))
-    total = float(sum(rows[c].sum() for c in columns))
-    return Selection([PROJ], where, len(rows), f"value = sum of {' + '.join(columns)}", None, total)
-
-
-def _match_masks(ctx: Context) -> dict[str, pd.Series]:
-    m = ctx.tables[MATCHES]
-    peil = pd.Timestamp(ctx.peildatum)
-    start, end = pd.to_datetime(m["startdatum"]), pd.to_datetime(m["einddatum"])
-    ended = end.notna() & (end <= peil)
-    running = ~ended
-    threshold = start + pd.DateOffset(months=ctx.min_months)
-    return {
-        "ended": ended,
-        "eligible": ended | (running & (threshold <= peil)),
-        "lasted": (ended & (threshold <= end)) | (running & (threshold <= peil)),
-        "no_click": ended & (m["reden_einde"] == "GEEN_KLIK"),
-        "alle": pd.Series(True, index=m.index),
-        "getraind": m["training_gevolgd"].astype(bool),
-        "ongetraind": ~m["training_gevolgd"].astype(bool),
-        "groep": m["groepsactiviteit"].astype(bool),
-        "geengroep": ~m["groepsactiviteit"].astype(bool),
-    }
-
-
-SUBSET_NL = {
-    "alle": "",
-    "getraind": "training_gevolgd = ja",
-    "ongetraind": "training_gevolgd = nee",
-    "groep": "groepsactiviteit = ja",
-    "geengroep": "groepsactiviteit = nee",
-}
-
-
-def sel_matches(ctx: Context, row: pd.Series) -> Selection:
-    m, g = row["measure"], row["group"]
-    masks = _match_masks(ctx)
-    peil = ctx.peildatum.isoformat()
-    ended_nl = f"einddatum <= {peil} (ended on the peildatum)"
-    if m == "mt-koppelingen-n":
-        return Selection(
-            [MATCHES],
-            _where(MATCHES, f"startdatum <= {peil} (later starts were set aside when cleaning)"),
-            len(ctx.tables[MATCHES]),
-        )
-    if m == "mt-3mnd":
-        base = masks[g] & masks["eligible"]
-        eligible_nl = f"({ended_nl} or running at least {ctx.min_months} months on {peil})"
-        return Selection(
-            [MATCHES],
-            _where(MATCHES, SUBSET_NL[g], eligible_nl),
-            int(base.sum()),
-            f"lasted at least {ctx.min_months} months",
-            int((masks["lasted"] & base).sum()),
-        )
-    if m == "mt-geenklik":
-        base = masks[g] & masks["ended"]
-        return Selection(
-            [MATCHES],
-            _where(MATCHES, SUBSET_NL[g], ended_nl),
-            int(base.sum()),
-            "reden_einde = GEEN_KLIK",
-            int((masks["no_click"] & base).sum()),
-        )
-    if m == "mt-geenklik-verschil":
-        yes, no = {"training": ("getraind", "ongetraind"), "groep": ("groep", "geengroep")}[g]
-        n1 = int((masks[yes] & masks["ended"]).sum())
-        n2 = int((masks[no] & masks["ended"]).sum())
-        x1 = int((masks[yes] & masks["no_click"]).sum())
-        x2 = int((masks[no] & masks["no_click"]).sum())
-        return Selection(
-            [MATCHES],
-            _where(MATCHES, ended_nl) + f"; compared: ({SUBSET_NL[yes]}) minus ({SUBSET_NL[no]})",
-            n1 + n2,
-            f"reden_einde = GEEN_KLIK: {x1} of {n1} minus {x2} of {n2}",
-        )
-    raise KeyError(m)
-
-
-def sel_component(ctx: Context, row: pd.Series) -> Selection:
-    integ, cond = _integ(ctx)
-    code = row["group"]
-    k = int(integ["componenten"].map(lambda cs: code in list(cs)).sum())
-    return Selection([PROJ], _where(PROJ, cond), len(integ), f"componenten contains {code}", k)
-
-
-#: measure → selection function (faithful to integratiescan.indicators; tested against n).
-REGISTRY: dict[str, Callable[[Context, pd.Series], Selection]] = {
-    **{m: sel_t1_item for m in T1_ITEMS},
-    **{f"{m}-verschil": sel_t1_difference for m in T1_ITEMS},
-    "vl-t0-n": sel_response,
-    "vl-t1-n": sel_response,
-    "vl-gepaard-n": sel_paired,
-    "vl-gepaard-pct": sel_paired,
-    **{
-        f"vl-graag-{k}": sel_graag
-        for k in ("t0", "t1", "verandering", "omhoog", "gelijk", "omlaag")
-    },
-    **{
-        m: sel_projects
-        for m in (
-            "proj-scope-n",
-            "proj-scope-integratie-n",
-            "proj-scope-integratie-pct",
-            "proj-actief-n",
-            "proj-actief-integratie-n",
-            "proj-actief-integratie-pct",
-            "proj-ronde-n",
-            "proj-ronde-integratie-pct",
-            "proj-route-n",
-            "proj-provincie-n",
-        )
-    },
-    **{
-        m: sel_ukraine
-        for m in ("ua-projecten-n", "ua-bereik-n", "ua-bereik-nl-n", "ua-bereik-ua-n")
-    },
-    **{
-        m: sel_matches
-        for m in ("mt-koppelingen-n", "mt-3mnd", "mt-geenklik", "mt-geenklik-verschil")
-    },
-    "comp-pct": sel_component,
-}
 
 
 # --------------------------------------------------------------------------- edition access
@@ -421,8 +78,10 @@ class Edition:
             )
         return read_indicator_table(self.indicators_csv)
 
-    def context(self) -> Context:
+    def context(self) -> Evaluation:
+        """The cleaned tables read through the indicator registry, with the build's settings."""
         from .indicator_step import read_cleaned
+        from .indicators import REGISTRY, Settings
 
         doc = json.loads(self.path(f"results/{self.edition}/indicators.json").read_text("utf-8"))
         cfg = load_config(self.edition, self.root)
@@ -432,22 +91,19 @@ class Edition:
         missing = [str(p.relative_to(self.root)) for p in paths.values() if not p.exists()]
         if missing:
             raise UsageError(f"cleaned tables not found: {', '.join(missing)}")
-        return Context(
-            read_cleaned(paths),
-            dt.date.fromisoformat(doc["peildatum"]),
-            list(doc["scope_rounds"]),
-            int(cfg.get("maatjes_min_maanden", 3)),
+        settings = Settings(
+            edition=self.edition,
+            peildatum=dt.date.fromisoformat(doc["peildatum"]),
+            scope_rounds=list(doc["scope_rounds"]),
+            min_months=int(cfg.get("maatjes_min_maanden", 3)),
         )
+        reference = pd.read_csv(self.path("data/reference/components.csv"))
+        return Evaluation(read_cleaned(paths), settings, REGISTRY, reference)
 
 
 def read_indicator_table(path: str | Path) -> pd.DataFrame:
     """An indicator table with every cell as the text in the file (values 'as published')."""
     return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-def select(ctx: Context, row: pd.Series) -> Selection:
-    """The selection of one indicator row (KeyError for a measure not in the registry)."""
-    return REGISTRY[row["measure"]](ctx, row)
 
 
 # --------------------------------------------------------------------------- trace
@@ -476,7 +132,7 @@ def _script_line(root: Path, script: str, commit: str | None) -> str:
 
 
 def trace_indicator(
-    ed: Edition, row: pd.Series, ctx: Context, commit: str | None, brief: bool = False
+    ed: Edition, row: pd.Series, ctx: Evaluation, commit: str | None, brief: bool = False
 ) -> list[str]:
     """Lines describing the chain of one indicator row."""
     sel = select(ctx, row)
