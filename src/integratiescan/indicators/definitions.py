@@ -220,11 +220,16 @@ MATCH_TRAINING = Breakdown(
     "match split (training)",
     "all matches, buddy trained, buddy not trained",
     lambda c, src: [match_cell(k) for k in ("", "getraind", "ongetraind")],
+    partitions=(("alle", ("getraind", "ongetraind"), True, "every buddy was trained or not"),),
 )
 MATCH_SPLIT = Breakdown(
     "match split",
     "all matches, buddy trained or not, with or without group activities",
     lambda c, src: [match_cell(k) for k in MATCH_SPLITS],
+    partitions=(
+        ("alle", ("getraind", "ongetraind"), True, "every buddy was trained or not"),
+        ("alle", ("groep", "geengroep"), True, "every match had group activities or not"),
+    ),
 )
 MATCH_CONTRASTS = Breakdown(
     "match contrast",

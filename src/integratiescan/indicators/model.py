@@ -17,7 +17,6 @@ misspelt field fails at import rather than at run time.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -139,8 +138,9 @@ class Breakdown:
     (cohort and group say *who*; a round or a route narrows *which projects*).
     ``on_outcome``: the cell picks the outcome, not the rows (component shares: one
     denominator, a numerator per component).
-    ``partitions``: (total slug, part slugs, exact, why) within one family; used for the
-    additive relations the disclosure audit checks.
+    ``partitions``: (total group, part groups, exact, why) within one family, for the
+    additive relations the disclosure audit checks (cohort x group breakdowns have theirs
+    built in: see :mod:`.structure`).
     """
 
     name: str
@@ -149,6 +149,8 @@ class Breakdown:
     first: bool = True
     on_outcome: bool = False
     cohort_group: bool = False  # cells are (cohort or all) x (group or all): counted by tally
+    # (total group, part groups, exact, why): cells that add up within one family
+    partitions: tuple[tuple[str, tuple[str, ...], bool, str], ...] = ()
 
 
 # --------------------------------------------------------------------------- statistics
@@ -300,8 +302,3 @@ class Registry:
     def with_entries(self, *entries: Entry, sums: Sequence[Additive] = ()) -> Registry:
         """This registry plus more families (a test, or a new indicator under review)."""
         return Registry((*self.entries, *entries), (*self.sums, *sums))
-
-
-def date_le(column: str) -> Callable[[pd.DataFrame, dt.date], pd.Series]:
-    """``column <= date`` on a column of Python dates (missing is False)."""
-    return lambda f, d: f[column].map(lambda v: v is not None and not pd.isna(v) and v <= d)
