@@ -355,8 +355,9 @@ def worker(raw_dir: str, out_dir: str) -> int:
     """Clean + indicators on one raw folder (runs in a child process; prints its timings)."""
     import yaml
 
-    from integratiescan import clean, contract, indicator_step
     from integratiescan.config import peildatum, with_edition_defaults
+    from integratiescan.indicators import step as indicator_step
+    from integratiescan.intake import clean, contract
 
     raw, out = Path(raw_dir), Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -3,8 +3,8 @@
 import sys
 from pathlib import Path
 
-from integratiescan import clean, contract
 from integratiescan.config import peildatum
+from integratiescan.intake import clean, contract
 from integratiescan.steplog import step_logging
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's script directive

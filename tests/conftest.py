@@ -18,8 +18,10 @@ def real_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import pandas as pd
     import yaml
 
-    from integratiescan import clean, indicator_step, indicators
+    from integratiescan import indicators
     from integratiescan.config import with_edition_defaults
+    from integratiescan.indicators import step as indicator_step
+    from integratiescan.intake import clean
 
     root = Path(__file__).parents[1]
     base = tmp_path_factory.mktemp("results")

@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from integratiescan import cli, provenance
+from integratiescan import cli
+from integratiescan.audit import provenance
 from integratiescan.indicators import REGISTRY
 from integratiescan.indicators.selection import select
 
@@ -498,7 +499,7 @@ def test_trace_selections_come_from_the_registry_only():
     """No row selection outside the registry: the command knows no data column."""
     import inspect
 
-    from integratiescan import contract
+    from integratiescan.intake import contract
 
     source = inspect.getsource(cli)
     columns = {c.name for t in contract.TABLES.values() for c in t.columns} - {"cohort"}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from integratiescan import indicator_step
+from integratiescan.indicators import step as indicator_step
 
 ROOT = Path(__file__).parents[1]
 GOLDEN = Path(__file__).parent / "golden"
@@ -24,8 +24,8 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Both editions through the same functions the workflow's steps call, in-process."""
     import yaml
 
-    from integratiescan import clean, contract
     from integratiescan.config import peildatum, with_edition_defaults
+    from integratiescan.intake import clean, contract
 
     base = tmp_path_factory.mktemp("golden")
     cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))

@@ -12,13 +12,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from integratiescan import clean, indicators
+from integratiescan import indicators
 from integratiescan.config import with_edition_defaults
 from integratiescan.indicators import REGISTRY, dictionary
 from integratiescan.indicators.definitions import t1_item
 from integratiescan.indicators.evaluate import Evaluation
 from integratiescan.indicators.selection import select
 from integratiescan.indicators.structure import additive_relations
+from integratiescan.intake import clean
 
 ROOT = Path(__file__).parents[1]
 GOLDEN = Path(__file__).parent / "golden"

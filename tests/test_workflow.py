@@ -116,7 +116,8 @@ def test_python_code_is_ruff_clean() -> None:
 
 
 def test_workflow_table_list_matches_the_contract() -> None:
-    from integratiescan import contract, workflow
+    from integratiescan import workflow
+    from integratiescan.intake import contract
 
     assert list(workflow.CLEANED_TABLES) == list(contract.TABLES)
 
@@ -125,15 +126,18 @@ def test_each_rule_declares_the_package_code_it_runs() -> None:
     from integratiescan.workflow import script_code
 
     indicators = script_code("scripts/indicators.py", ROOT)
-    assert "src/integratiescan/indicators.py" in indicators
-    assert "src/integratiescan/stats.py" in indicators
-    assert "src/integratiescan/disclosure.py" in indicators
-    assert "src/integratiescan/figures.py" not in indicators
+    assert "src/integratiescan/indicators/compute.py" in indicators
+    assert "src/integratiescan/indicators/definitions.py" in indicators
+    assert "src/integratiescan/indicators/stats.py" in indicators
+    assert "src/integratiescan/indicators/disclosure.py" in indicators
+    assert "src/integratiescan/figures/draw.py" not in indicators
     report = script_code("scripts/render_report.py", ROOT)
     assert "src/integratiescan/reportkit.py" in report  # imported by the document itself
     assert "src/integratiescan/render/templates/report.typ" in report
     assert "src/integratiescan/narrative.py" in report
-    assert "src/integratiescan/clean.py" not in script_code("scripts/make_figures.py", ROOT)
+    figures = script_code("scripts/make_figures.py", ROOT)
+    assert "src/integratiescan/figures/draw.py" in figures
+    assert "src/integratiescan/intake/clean.py" not in figures
 
 
 def test_engine_resolution(monkeypatch: pytest.MonkeyPatch) -> None:

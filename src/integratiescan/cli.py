@@ -26,7 +26,10 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from . import __version__, contract, provenance
+from integratiescan import __version__
+from integratiescan.audit import provenance
+from integratiescan.intake import contract
+
 from .config import with_edition_defaults
 from .digest import sha256_file
 from .indicators.evaluate import Evaluation
@@ -80,7 +83,8 @@ class Edition:
 
     def context(self) -> Evaluation:
         """The cleaned tables read through the indicator registry, with the build's settings."""
-        from .indicator_step import read_cleaned
+        from integratiescan.indicators.step import read_cleaned
+
         from .indicators import REGISTRY, Settings
 
         doc = json.loads(self.path(f"results/{self.edition}/indicators.json").read_text("utf-8"))

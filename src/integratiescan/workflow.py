@@ -37,7 +37,9 @@ def rule_config(config: dict[str, Any], rule: str) -> Callable[[Any], dict[str, 
     change to a report-only key (say ``narrative``) rerun cleaning too. The keys per rule
     come from the one rule table, ``provenance.RULES`` (which the crate records as well).
     """
-    from .provenance import rule_config_keys  # lazily: provenance imports this module
+    from integratiescan.audit.provenance import (
+        rule_config_keys,  # lazily: provenance imports this module
+    )
 
     keys = rule_config_keys(rule)
 

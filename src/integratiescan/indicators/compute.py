@@ -1,9 +1,9 @@
 """The indicator table: every number the report, the figures and the audit tools publish.
 
 Each indicator family is declared once in :mod:`.definitions`; this module turns the
-declarations into rows (the statistics come from :mod:`integratiescan.stats`, the disclosure
-rule from :mod:`integratiescan.disclosure`). The column layout and the id scheme are
-documented in ``docs/architecture.md``, every family in ``docs/indicators.md``.
+declarations into rows (the statistics come from :mod:`.stats`, the disclosure rule from
+:mod:`.disclosure`). The column layout and the id scheme are documented in
+``docs/architecture.md``, every family in ``docs/indicators.md``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import disclosure, stats
+from . import disclosure, stats
 from .definitions import REGISTRY, T0, T1
 from .evaluate import Evaluation
 from .model import Cell, Count, Difference, Family, PairedChange, Registry, Share, Together, Total

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import contract
+from ..intake import contract
 from .model import (
     Additive,
     Breakdown,

@@ -31,10 +31,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Patch
 from matplotlib.ticker import MaxNLocator
 
-from integratiescan import style
 from integratiescan.atomic import write_bytes, write_text
-
-from .workflow import FIGURE_IDS as _workflow_figure_ids
+from integratiescan.figures import style
+from integratiescan.workflow import FIGURE_IDS as _workflow_figure_ids
 
 # --------------------------------------------------------------------------------------
 # Catalog

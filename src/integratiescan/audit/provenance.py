@@ -33,11 +33,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from . import workflow as _workflow
-from .atomic import write_text
-from .config import version as report_version
-from .digest import sha256_file
+from integratiescan import __version__
+from integratiescan import workflow as _workflow
+from integratiescan.atomic import write_text
+from integratiescan.config import version as report_version
+from integratiescan.digest import sha256_file
 
 RO_CRATE = "https://w3id.org/ro/crate/1.1"
 PROFILES = (

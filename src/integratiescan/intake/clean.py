@@ -20,9 +20,9 @@ import pyarrow as pa_arrow
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import contract
-from .atomic import atomic_path, write_text
-from .readers import RawTable, ReadError, read_table
+from integratiescan.atomic import atomic_path, write_text
+from integratiescan.intake import contract
+from integratiescan.intake.readers import RawTable, ReadError, read_table
 
 MAX_SHOWN = 20
 REASON_BLANK = "lege regel (alle cellen leeg)"
@@ -404,7 +404,7 @@ def run_step(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m integratiescan.clean``: clean one edition outside Snakemake."""
+    """``python -m integratiescan.intake.clean``: clean one edition outside Snakemake."""
     import argparse
     import sys
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .digest import sha256_file
+from integratiescan.digest import sha256_file
 
 CSV_DELIMITERS = ",;"
 BOM = b"\xef\xbb\xbf"
