@@ -138,3 +138,17 @@ def test_the_additive_relations_hold_in_the_published_tables(edition: int) -> No
         assert total == sum(parts) if r.exact else total >= sum(parts), str(r)
         checked += 1
     assert checked > 100
+
+
+def test_the_one_reader_checks_the_table(tmp_path: Path) -> None:
+    from integratiescan.indicators.table import IndicatorTableError, read_text
+
+    good = read_text(GOLDEN / "2023" / "indicators.csv")
+    assert list(good.columns) == indicators.COLUMNS and good["value"].dtype == object
+    bad = tmp_path / "indicators.csv"
+    good.drop(columns=["n"]).to_csv(bad, index=False)
+    with pytest.raises(IndicatorTableError, match=r"indicators\.csv: missing columns \['n'\]"):
+        read_text(bad)
+    pd.concat([good, good.head(1)]).to_csv(bad, index=False)
+    with pytest.raises(IndicatorTableError, match="duplicate indicator ids"):
+        read_text(bad)

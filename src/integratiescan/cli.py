@@ -34,6 +34,7 @@ from .config import with_edition_defaults
 from .digest import sha256_file
 from .indicators.evaluate import Evaluation
 from .indicators.selection import select
+from .indicators.table import IndicatorTableError, read_text
 
 
 class UsageError(Exception):
@@ -107,7 +108,10 @@ class Edition:
 
 def read_indicator_table(path: str | Path) -> pd.DataFrame:
     """An indicator table with every cell as the text in the file (values 'as published')."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:
+        return read_text(path)
+    except IndicatorTableError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 # --------------------------------------------------------------------------- trace

@@ -21,30 +21,8 @@ from . import disclosure, stats
 from .definitions import REGISTRY, T0, T1
 from .evaluate import Evaluation
 from .model import Cell, Count, Difference, Family, PairedChange, Registry, Share, Together, Total
+from .table import COLUMNS
 
-COLUMNS = [
-    "indicator_id",
-    "edition",
-    "domain",
-    "measure",
-    "cohort",
-    "group",
-    "value",
-    "unit",
-    "numerator",
-    "denominator",
-    "n",
-    "n_missing",
-    "ci_low",
-    "ci_high",
-    "method",
-    "p_value",
-    "suppressed",
-    "suppression_reason",
-    "previous_value",
-    "definition_nl",
-    "source_tables",
-]
 COMPONENT_COLUMNS = ["code", "naam_nl", "laag", "n_projecten", "aandeel_pct", "kleur", "regel"]
 COMPONENT_MEASURE = "comp-pct"
 

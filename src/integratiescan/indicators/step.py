@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from integratiescan import indicators
 from integratiescan.atomic import atomic_path, write_text
+from integratiescan.indicators import compute as indicators
 
 TABLES = ("projecten", "vragenlijst_t0", "vragenlijst_t1", "maatjes")
 
