@@ -144,7 +144,8 @@ def test_the_one_reader_checks_the_table(tmp_path: Path) -> None:
     from integratiescan.indicators.table import IndicatorTableError, read_text
 
     good = read_text(GOLDEN / "2023" / "indicators.csv")
-    assert list(good.columns) == indicators.COLUMNS and good["value"].dtype == object
+    assert list(good.columns) == indicators.COLUMNS
+    assert good.loc[good["indicator_id"] == "proj-scope-n", "value"].item() == "181.0"
     bad = tmp_path / "indicators.csv"
     good.drop(columns=["n"]).to_csv(bad, index=False)
     with pytest.raises(IndicatorTableError, match=r"indicators\.csv: missing columns \['n'\]"):
