@@ -8,6 +8,7 @@ which checks it against the table's schema (the columns of
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -41,9 +42,14 @@ class IndicatorTableError(ValueError):
     """The file is not an indicator table as the indicator step writes it."""
 
 
-def validate(frame: pd.DataFrame, source: str | os.PathLike[str] = "indicator table") -> None:
-    """Raise :class:`IndicatorTableError` unless *frame* has the table's columns, unique ids."""
-    missing = [c for c in COLUMNS if c not in frame.columns]
+def validate(
+    frame: pd.DataFrame,
+    source: str | os.PathLike[str] = "indicator table",
+    required: Sequence[str] = COLUMNS,
+) -> None:
+    """Raise :class:`IndicatorTableError` unless *frame* has the *required* columns (all of
+    the table's by default) and unique ids."""
+    missing = [c for c in ("indicator_id", *required) if c not in frame.columns]
     if missing:
         raise IndicatorTableError(f"{os.fspath(source)}: missing columns {missing}")
     dups = sorted(set(frame.loc[frame["indicator_id"].duplicated(), "indicator_id"]))
@@ -51,8 +57,12 @@ def validate(frame: pd.DataFrame, source: str | os.PathLike[str] = "indicator ta
         raise IndicatorTableError(f"{os.fspath(source)}: duplicate indicator ids {dups}")
 
 
-def read_text(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """The table with every cell as the text in the file (values as published), validated."""
+def read_text(path: str | os.PathLike[str], required: Sequence[str] = COLUMNS) -> pd.DataFrame:
+    """The table with every cell as the text in the file (values as published), validated.
+
+    ``required``: the columns the caller uses; ``diff`` compares archived tables of earlier
+    versions by id and value only, whatever else their columns were.
+    """
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    validate(frame, path)
+    validate(frame, path, required)
     return frame
