@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .config import edition_defaults, edition_file
+from .config import edition_defaults, edition_file, with_edition_defaults
 
 SCHEMA = "config/schema.yaml"
 COMMAND_LINE = "--config or config/config.yaml"
@@ -92,8 +92,6 @@ def checked_config(
     config: Mapping[str, Any], root: str | Path = ".", schema: str | Path = SCHEMA
 ) -> dict[str, Any]:
     """The run's settings merged with the edition's defaults; ConfigError when they are bad."""
-    from .workflow import edition_config
-
     problem = edition_problem(config)
     if problem:
         raise ConfigError([problem])
@@ -102,7 +100,7 @@ def checked_config(
         edition_defaults(edition, root)
     except yaml.YAMLError as exc:
         raise ConfigError([f"{edition_file(edition)}: not valid YAML ({exc})"]) from None
-    merged = edition_config(dict(config), edition)
+    merged = with_edition_defaults(dict(config), root)
     problems = schema_problems(merged, config, edition, Path(root) / schema)
     if not problems:
         problems = mapping_problems(merged, edition)

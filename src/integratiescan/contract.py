@@ -43,8 +43,9 @@ COMPONENTS = (
 AGE_BANDS = ("12-14", "15-17", "18-20", "21-23", "24-27", "28-30")
 NEWCOMER = ("ja", "nee", "onbekend")
 YES_NO = ("ja", "nee")
-YES_NO_MISSING = ("ja", "nee", "-9")
-LIKERT = ("1", "2", "3", "4", "5", "-9")
+NOT_ANSWERED = "-9"  # questionnaire items: "not answered" (an SPSS user-missing value maps here)
+YES_NO_MISSING = ("ja", "nee", NOT_ANSWERED)
+LIKERT = ("1", "2", "3", "4", "5", NOT_ANSWERED)
 MATCH_STATUS = ("ACTIEF", "AFGEROND", "VOORTIJDIG_GESTOPT")
 END_REASONS = (
     "DOEL_BEREIKT",

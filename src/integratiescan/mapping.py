@@ -41,7 +41,6 @@ EXCEL_ORIGIN = dt.date(1899, 12, 30)
 # Five-digit day numbers: 1927-05-18 (10000) .. 2173-10-13 (99999).
 EXCEL_SERIAL = re.compile(r"^[0-9]{5}(\.0+)?$")
 CODED_KINDS = ("code", "yesno", "likert", "list")
-NOT_ANSWERED = "-9"  # the contract's code for "not answered" in questionnaire items
 
 
 @dataclass(frozen=True)
@@ -266,8 +265,8 @@ def apply(raw: RawTable, m: TableMapping) -> tuple[RawTable, dict[str, Any]]:
     for delivered, cases in raw.user_missing.items():
         col = m.rename.get(delivered, delivered)
         spec_col = columns.get(col)
-        if spec_col is not None and NOT_ANSWERED in spec_col.codes:
-            frame.loc[list(cases), col] = NOT_ANSWERED
+        if spec_col is not None and contract.NOT_ANSWERED in spec_col.codes:
+            frame.loc[list(cases), col] = contract.NOT_ANSWERED
         missing[col] = len(cases)
     if missing:
         changed["user_missing_cells"] = missing
