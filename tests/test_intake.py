@@ -390,5 +390,19 @@ def test_snakemake_names_the_bad_key_before_using_it(tmp_path: Path) -> None:
 
 def test_raw_formats_agree() -> None:
     assert tuple(FORMATS) == RAW_SUFFIXES
+    assert set(contract.FORMAT_NOTES) == set(FORMATS.values())
     schema = yaml.safe_load((ROOT / "config" / "schema.yaml").read_text(encoding="utf-8"))
     assert schema["properties"]["mapping"]["propertyNames"]["enum"] == list(contract.TABLES)
+
+
+def test_the_provenance_record_holds_the_mapping(tmp_path: Path) -> None:
+    from integratiescan import provenance
+
+    mapping = {"projecten": {"rename": {"startdatum_project": "startdatum"}}}
+    cfg = {**load_config(2023, ROOT), "mapping": mapping}
+    doc, _ = provenance.build_crate(
+        2023, cfg, tmp_path / "crate", ROOT, commit="abc", dirty=False, versions={}
+    )
+    by_id = {e["@id"]: e for e in doc["@graph"]}
+    assert yaml.safe_load(by_id["#value-mapping"]["value"]) == mapping
+    assert {"@id": "#value-mapping"} in by_id["#run-clean"]["object"]
