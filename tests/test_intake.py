@@ -406,3 +406,34 @@ def test_the_provenance_record_holds_the_mapping(tmp_path: Path) -> None:
     by_id = {e["@id"]: e for e in doc["@graph"]}
     assert yaml.safe_load(by_id["#value-mapping"]["value"]) == mapping
     assert {"@id": "#value-mapping"} in by_id["#run-clean"]["object"]
+
+
+@pytest.mark.slow
+def test_the_clean_rule_applies_the_edition_mapping(tmp_path: Path) -> None:
+    """Through Snakemake: the mapping reaches the rule, and the cleaned tables are unchanged."""
+    work = copy_workflow(tmp_path / "work", ROOT)
+    shutil.rmtree(work / "data" / "raw" / "2023")
+    new_style_export(work / "data" / "raw" / "2023")
+    report = check.inspect_edition(load_config(2023, work), work)
+    edition_yaml = work / "config" / "editions" / "2023.yaml"
+    edition_yaml.write_text(
+        edition_yaml.read_text(encoding="utf-8") + yaml.safe_dump({"mapping": report.skeleton}),
+        encoding="utf-8",
+    )
+    logs = [f"data/processed/2023/{t}.cleaning.json" for t in contract.TABLES]
+    proc = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", *logs],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    reference = clean.clean_edition(csv_paths(RAW_2023), 2023, PEILDATUM)
+    for t, result in reference.items():
+        clean.write_parquet(result.frame, t, tmp_path / f"{t}.parquet")
+        built = work / "data" / "processed" / "2023" / f"{t}.parquet"
+        assert built.read_bytes() == (tmp_path / f"{t}.parquet").read_bytes(), t
+    log = yaml.safe_load((work / logs[2]).read_text(encoding="utf-8"))
+    assert log["mapping"]["source"] == "config/editions/2023.yaml"
+    assert log["mapping"]["applied"]["rename"] == {"traject_afgerond_jn": "traject_afgerond"}

@@ -45,6 +45,8 @@ class Failure:
         if self.file.endswith((".yaml", ".yml")):
             return f"{self.file}, key {self.column}"
         if self.file.lower().endswith(".sav"):
+            if not self.column:  # the file as a whole (unreadable, no cases)
+                return self.file
             where = f"case {self.line}" if self.line else "variable list"
             return f"{self.file}, {where}, column '{self.column}'"
         return f"{self.file}, line {self.line}, column '{self.column}'"
