@@ -437,3 +437,15 @@ def test_the_clean_rule_applies_the_edition_mapping(tmp_path: Path) -> None:
     log = yaml.safe_load((work / logs[2]).read_text(encoding="utf-8"))
     assert log["mapping"]["source"] == "config/editions/2023.yaml"
     assert log["mapping"]["applied"]["rename"] == {"traject_afgerond_jn": "traject_afgerond"}
+
+
+def test_the_clean_step_refuses_a_bad_mapping_too(tmp_path: Path) -> None:
+    """Cleaning outside Snakemake (python -m integratiescan.clean) checks the mapping itself."""
+    raw = write_raw(tmp_path / "raw")
+    bad = {"maatjes": {"rename": {"aantal": "contactmoment"}}}
+    with pytest.raises(clean.ValidationFailed) as info:
+        clean.clean_edition(csv_paths(raw), 2023, PEILDATUM, bad, "config/editions/2023.yaml")
+    assert (
+        "config/editions/2023.yaml, key mapping.maatjes.rename.aantal: value 'contactmoment': "
+        "not a column of the maatjes contract (did you mean 'contactmomenten'?)"
+    ) in str(info.value), str(info.value)
