@@ -213,6 +213,7 @@ def test_check_proposes_the_mapping_that_makes_the_build_identical(
     edition_yaml = root / "config" / "editions" / "2023.yaml"
     edition_yaml.write_text(edition_yaml.read_text(encoding="utf-8") + pasted, encoding="utf-8")
     cfg = checked_config({"edition": 2023, "synthetic": True, "disclosure_min_n": 10}, root)
+    assert cfg["mapping"]["projecten"]["rename"] == {"startdatum_project": "startdatum"}
     again = check.inspect_edition(load_config(2023, root), root)
     assert again.ok, check.format_report(again, root)
 
@@ -449,3 +450,18 @@ def test_the_clean_step_refuses_a_bad_mapping_too(tmp_path: Path) -> None:
         "config/editions/2023.yaml, key mapping.maatjes.rename.aantal: value 'contactmoment': "
         "not a column of the maatjes contract (did you mean 'contactmomenten'?)"
     ) in str(info.value), str(info.value)
+
+
+def test_the_recorded_mapping_has_text_keys_only(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "config", root / "config")
+    path = root / "config" / "editions" / "2023.yaml"
+    extra = (
+        "mapping:\n  vragenlijst_t1:\n    recode:\n"
+        "      traject_afgerond: {1: ja, 2.0: nee, x: ja}\n"
+    )
+    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    cfg = checked_config({"edition": 2023, "synthetic": True, "disclosure_min_n": 10}, root)
+    assert cfg["mapping"] == {
+        "vragenlijst_t1": {"recode": {"traject_afgerond": {"1": "ja", "2": "nee", "x": "ja"}}}
+    }

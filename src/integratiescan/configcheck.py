@@ -106,4 +106,8 @@ def checked_config(
         problems = mapping_problems(merged, edition)
     if problems:
         raise ConfigError(problems)
+    if merged.get("mapping"):
+        from .mapping import normalised
+
+        merged["mapping"] = normalised(merged["mapping"])
     return merged

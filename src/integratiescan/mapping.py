@@ -105,6 +105,15 @@ def table_mapping(mapping: Mapping[str, Any] | None, table: str) -> TableMapping
     )
 
 
+def normalised(mapping: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The mapping with every key and value as cell text (``{1: ja}`` -> ``{"1": "ja"}``).
+
+    What the build records and compares: YAML may mix number and text keys, which JSON
+    (Snakemake's params record, the RO-Crate) cannot sort.
+    """
+    return {str(t): table_mapping(mapping, t).as_dict() for t in mapping}
+
+
 def closest(name: str, candidates: list[str]) -> str | None:
     """The candidate most like ``name`` (a contract name inside it counts as close)."""
     inside = [c for c in candidates if c in name or name in c]
