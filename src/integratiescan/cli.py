@@ -2,10 +2,11 @@
 
 ``integratiescan trace <id>``    the chain from a published value back to the raw files;
 ``integratiescan verify <file>`` do the data and code in this tree still produce a report;
-``integratiescan diff <a> <b>``  the indicator values that differ between two editions.
+``integratiescan diff <a> <b>``  the indicator values that differ between two editions;
+``integratiescan check``         will an edition's raw exports build (before building).
 
-Run from the project root (or pass ``--root``). Exit codes: 0 ok, 1 verify found differences,
-2 usage errors (unknown id, missing file).
+Run from the project root (or pass ``--root``). Exit codes: 0 ok, 1 verify found differences
+or check found problems, 2 usage errors (unknown id, missing file).
 """
 
 from __future__ import annotations
@@ -251,6 +252,13 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """``check`` lives in integratiescan.intake.check (imported here: it loads the contract)."""
+    from integratiescan.intake.check import cmd_check as run
+
+    return run(args)
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -273,6 +281,10 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("new", help="edition (2024), version (2024.1) or indicators.csv path")
     d.add_argument("--format", choices=("text", "csv", "md"), default="text")
     d.set_defaults(func=cmd_diff)
+    c = sub.add_parser("check", help="check an edition's raw exports before building it")
+    c.add_argument("--edition", type=int, default=None, help="edition (default: configured)")
+    c.add_argument("--raw-dir", default=None, help="raw folder (default: data/raw/<edition>)")
+    c.set_defaults(func=cmd_check)
     return ap
 
 

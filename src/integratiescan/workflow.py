@@ -14,7 +14,7 @@ RAW_ROOT = Path("data/raw")
 # The contract's tables, in contract order (tests/test_workflow.py checks they agree); kept
 # here so that parsing the Snakefile does not import pandas and pandera.
 CLEANED_TABLES = ("projecten", "vragenlijst_t0", "vragenlijst_t1", "maatjes")
-EDITION_KEYS = ("edition", "peildatum", "scope_rounds")
+EDITION_KEYS = ("edition", "peildatum", "scope_rounds", "mapping")
 
 
 def edition_config(config: dict[str, Any], edition: int) -> dict[str, Any]:
@@ -50,11 +50,21 @@ def rule_config(config: dict[str, Any], rule: str) -> Callable[[Any], dict[str, 
     return params
 
 
-def raw_path(edition: int, table: str) -> Path:
-    """The raw export of a table: ``<table>.csv`` or else ``<table>.xlsx``."""
-    csv = RAW_ROOT / str(edition) / f"{table}.csv"
-    xlsx = csv.with_suffix(".xlsx")
-    return xlsx if (not csv.exists() and xlsx.exists()) else csv
+# Export formats in the order a table's file is looked for (readers.FORMATS reads them; kept
+# here as well so that parsing the Snakefile does not import pandas; a test checks they agree).
+RAW_SUFFIXES = (".csv", ".xlsx", ".sav")
+
+
+def raw_path(edition: int, table: str, root: str | Path = ".") -> Path:
+    """The raw export of a table: ``<table>.csv``, else ``.xlsx``, else ``.sav`` (root-relative).
+
+    When none exists, the ``.csv`` path (so that a missing file is reported under that name).
+    """
+    base = RAW_ROOT / str(edition) / table
+    for suffix in RAW_SUFFIXES:
+        if (Path(root) / base.with_suffix(suffix)).exists():
+            return base.with_suffix(suffix)
+    return base.with_suffix(RAW_SUFFIXES[0])
 
 
 def raw_inputs(edition: int) -> list[str]:

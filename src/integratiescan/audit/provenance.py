@@ -178,7 +178,7 @@ class RuleSpec:
     optional_inputs: tuple[str, ...] = ()
 
 
-RAW = "{raw}"  # placeholder: the raw exports of the edition (csv or xlsx per table)
+RAW = "{raw}"  # placeholder: the raw exports of the edition (csv, xlsx or sav per table)
 CODE = "{code}"  # placeholder: the package files the rule's script runs (workflow.script_code)
 PARQUET = "data/processed/{edition}/{table}.parquet"
 CLEANING_LOG = "data/processed/{edition}/{table}.cleaning.json"
@@ -209,7 +209,7 @@ RULES: dict[str, RuleSpec] = {
                 RAW,
             ),
             (PARQUET, CLEANING_LOG),
-            ("edition", "peildatum"),
+            ("edition", "peildatum", "mapping"),
             "logs/{edition}/clean.log",
             "Validate the raw exports against the data contract; write typed tables.",
         ),
@@ -340,14 +340,10 @@ def figure_ids() -> tuple[str, ...]:
 
 
 def raw_files(edition: int, root: str | os.PathLike[str] = ".") -> list[str]:
-    """Raw exports of an edition, root-relative, in contract table order (csv, else xlsx)."""
-    out = []
-    for table in _workflow.CLEANED_TABLES:
-        csv = f"data/raw/{edition}/{table}.csv"
-        xlsx = f"data/raw/{edition}/{table}.xlsx"
-        use_xlsx = not (Path(root) / csv).exists() and (Path(root) / xlsx).exists()
-        out.append(xlsx if use_xlsx else csv)
-    return out
+    """Raw exports of an edition, root-relative, in contract table order (csv, xlsx or sav)."""
+    return [
+        _workflow.raw_path(edition, table, root).as_posix() for table in _workflow.CLEANED_TABLES
+    ]
 
 
 def report_stem(cfg: Mapping[str, Any]) -> str:
