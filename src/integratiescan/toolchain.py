@@ -229,7 +229,11 @@ def linux_environment(python: str) -> dict[str, str]:
 
 
 def conda_environment(runtime_pins: Iterable[Pin]) -> str:
-    """``envs/integratiescan.yaml``: conda's Python plus the lock's runtime pins via pip."""
+    """``envs/integratiescan.yaml``: conda's Python plus the lock's runtime pins via pip.
+
+    The pins are the lock's own lines (version and marker) for the packages the runtime
+    needs, so the two files cannot disagree on any platform.
+    """
     lines = [
         f"# Generated from {LOCK_FILE} by `{LOCK_COMMAND}`; do not edit by hand.",
         "# Software environment of every rule, for `snakemake --use-conda`: the same pinned",
@@ -335,6 +339,7 @@ def write_lock(root: str | Path = ".", upgrade: Iterable[str] = ()) -> tuple[int
         )
     finally:
         constraints.unlink(missing_ok=True)
-    runtime_pins = parse_lock(runtime)
+    runtime_names = {p.name for p in parse_lock(runtime)}
+    runtime_pins = [p for p in pins if p.name in runtime_names]
     write_text(root / CONDA_ENV_FILE, conda_environment(runtime_pins))
     return len(pins), len(runtime_pins)
