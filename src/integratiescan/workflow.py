@@ -71,6 +71,7 @@ WORKFLOW_PARTS = (
     "config",
     "scripts",
     "envs",
+    "requirements",
     "profiles",
     "data/raw",
     "data/reference",
