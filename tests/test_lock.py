@@ -122,3 +122,15 @@ def test_toolchain_record_holds_the_lock_hash_and_every_locked_package() -> None
     packages = record["packages"]
     assert set(packages) == set(toolchain.locked_versions(LOCK))
     assert packages["snakemake"] == toolchain.installed_version("snakemake")
+
+
+def test_readme_and_ci_install_from_the_lock() -> None:
+    """Two set-up commands, both installing the locked versions; CI runs the second."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    setup = readme.split("## Set-up", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.*?)\n```", setup, flags=re.S)
+    assert len(commands) == 2, commands
+    assert all(c.startswith(toolchain.INSTALL_COMMAND + " && ") for c in commands), commands
+    assert commands[0].endswith("snakemake --cores 2")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "\n" + commands[1] + "\n" in ci

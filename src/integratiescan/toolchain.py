@@ -32,6 +32,8 @@ LOCK_PYTHON = "3.11"
 #: Python of the conda environment (for ``snakemake --use-conda``).
 CONDA_PYTHON = "3.11"
 NOT_INSTALLED = "not installed"
+#: How the README's set-up commands install the locked environment (tested against README).
+INSTALL_COMMAND = f"pip install -r {LOCK_FILE} && pip install --no-deps --no-build-isolation -e ."
 
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)\s*(?:;\s*([^\\]+?))?\s*\\?\s*$")
 
