@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -262,6 +263,7 @@ rule a:
 
 WRITE_SCRIPT = """\
 import json
+import os
 snakemake = globals()["snakemake"]
 with open(snakemake.output[0], "w") as f:
     json.dump({"cfg": snakemake.params.cfg, "name": snakemake.params.name}, f, sort_keys=True)
@@ -421,3 +423,15 @@ freeze_objects_at_exit()
 assert gc.get_freeze_count() == 0  # only at exit
 """
     assert python_stdout(code) == "frozen at exit: True"
+
+
+def test_workarounds_can_be_switched_off() -> None:
+    code = "from integratiescan.workflow import workarounds_apply; print(workarounds_apply())"
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "INTEGRATIESCAN_NO_SNAKEMAKE_WORKAROUNDS": "1"},
+    )
+    assert proc.stdout.strip() == "False"
