@@ -6,8 +6,8 @@ newer; ``scripts/lock.py`` writes it (see docs/dependencies.md). A build records
 hash and the installed version of every locked package (``build-metadata.json``, the RO-Crate)
 so that ``integratiescan verify`` can say which tool differs from the one that built a report.
 
-Only the standard library and ``packaging`` (a dependency of Snakemake, matplotlib and pip's
-own world) are used here: the Snakefile imports this module indirectly.
+Only the standard library and ``packaging`` (declared; it reads pins and markers as pip does)
+are used at build time; uv is needed only to write the lock.
 """
 
 from __future__ import annotations
