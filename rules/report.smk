@@ -3,6 +3,7 @@ rule build_metadata:
     input:
         code=script_code("scripts/build_metadata.py"),
         raw=lambda wc: raw_inputs(int(wc.edition)),
+        lock="requirements/lock.txt",
     output:
         "results/{edition}/build-metadata.json",
     log:

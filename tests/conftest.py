@@ -45,3 +45,24 @@ def real_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
         indicator_step.write_csv(assessment, out / "components.csv")
         previous = table
     return base
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """List the checks that did not run and why (a tool beyond pip missing, as a rule).
+
+    The README says next to the test command what the suite needs besides pip (Chromium,
+    git, optionally Quarto); this names what was missing in this run, so a green run that
+    skipped the browser checks says so at the end instead of only in a count.
+    """
+    from collections import Counter
+
+    reasons: Counter[str] = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reasons[reason.removeprefix("Skipped: ")] += 1
+    if not reasons:
+        return
+    terminalreporter.section("checks skipped in this run, and what they need")
+    for reason, count in sorted(reasons.items()):
+        terminalreporter.write_line(f"{count:4d} skipped: {reason}")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from integratiescan import cli
+from integratiescan import cli, toolchain
 from integratiescan.audit import diff as audit_diff
 from integratiescan.audit import edition as audit_edition
 from integratiescan.audit import provenance
@@ -55,7 +55,16 @@ def _git(root: Path, *args: str) -> str:
 
 
 def _copy_project(dest: Path) -> None:
-    for name in ("Snakefile", "rules", "config", "scripts", "data", "envs", "report"):
+    for name in (
+        "Snakefile",
+        "rules",
+        "config",
+        "scripts",
+        "data",
+        "envs",
+        "requirements",
+        "report",
+    ):
         if not (REPO / name).exists():
             continue
         src = REPO / name
@@ -116,6 +125,7 @@ def _write_build_metadata(root: Path, version: str = "2023.1") -> dict:
         "synthetic": True,
         "disclosure_min_n": 10,
         "raw_files": {Path(p).name: provenance.sha256_file(root / p) for p in raws},
+        "toolchain": toolchain.toolchain_record(REPO),
     }
     path = root / f"results/{EDITION}/build-metadata.json"
     path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -355,6 +365,45 @@ def test_verify_detects_other_commit(verify_tree, capsys):
     code, out, _ = run_cli(capsys, "--root", str(verify_tree), "verify", str(report))
     assert code == 1
     assert "code         DIFFERS: HEAD is" in out and "data         OK" in out
+
+
+@pytest.mark.skipif(GIT is None, reason="git not installed")
+def test_verify_names_a_tool_at_another_version(verify_tree, capsys):
+    meta = _write_build_metadata(verify_tree)
+    installed = meta["toolchain"]["packages"]["pandas"]
+    meta["toolchain"]["packages"]["pandas"] = "2.2.0"
+    path = verify_tree / f"results/{EDITION}/build-metadata.json"
+    path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    report = _write_html_report(verify_tree, meta)
+    code, out, _ = run_cli(capsys, "--root", str(verify_tree), "verify", str(report))
+    assert code == 1, out
+    assert "tools        DIFFERS: 1 of" in out
+    assert f"CHANGED      pandas: 2.2.0 at build, {installed} here" in out
+    assert "data         OK" in out and "code         OK" in out
+    assert out.rstrip().endswith("DIFFERENT: tools differ (see above)")
+
+
+@pytest.mark.skipif(GIT is None, reason="git not installed")
+def test_verify_reads_the_tools_from_the_crate_without_build_metadata(verify_tree, capsys):
+    meta = _write_build_metadata(verify_tree)
+    report = _write_html_report(verify_tree, meta)
+    crate = verify_tree / f"reports/{EDITION}/v2023.1/ro-crate-metadata.json"
+    provenance.write_crate(EDITION, {"edition": EDITION, "revision": 1}, crate, verify_tree)
+    code, out, _ = run_cli(capsys, "--root", str(verify_tree), "verify", str(report))
+    assert code == 0 and "results/2023/build-metadata.json) are installed" in out, out
+    (verify_tree / f"results/{EDITION}/build-metadata.json").unlink()
+    code, out, _ = run_cli(capsys, "--root", str(verify_tree), "verify", str(report))
+    assert code == 0, out
+    assert "reports/2023/v2023.1/ro-crate-metadata.json) are installed" in out
+    text = crate.read_text(encoding="utf-8").replace(
+        f'"version": "{toolchain.installed_version("typst")}"', '"version": "0.13.0"'
+    )
+    crate.write_text(text, encoding="utf-8")
+    code, out, _ = run_cli(capsys, "--root", str(verify_tree), "verify", str(report))
+    assert code == 1 and "CHANGED      typst: 0.13.0 at build" in out, out
+    (verify_tree / f"reports/{EDITION}/v2023.1/ro-crate-metadata.json").unlink()
+    code, out, _ = run_cli(capsys, "--root", str(verify_tree), "verify", str(report))
+    assert code == 1 and "tools        UNKNOWN" in out, out
 
 
 @pytest.mark.skipif(GIT is None, reason="git not installed")

@@ -18,8 +18,9 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from integratiescan import __version__
+from integratiescan import __version__, toolchain
 from integratiescan.audit import provenance
 
 from .audit.diff import diff
@@ -124,7 +125,12 @@ class VerifyResult:
 
 
 def verify(report: Path, root: Path) -> VerifyResult:
-    """Compare what a report embeds with the raw data and the code in the tree."""
+    """Compare what a report embeds with the raw data, the code and the tools here.
+
+    Tells apart "data differ" (raw files), "code differs" (commit or uncommitted changes)
+    and "tools differ" (an installed package or Python at another version than the build
+    recorded; each named with both versions).
+    """
     emb = read_embedded(report)
     if not emb.version or not emb.fingerprint:
         raise UsageError(
@@ -138,7 +144,7 @@ def verify(report: Path, root: Path) -> VerifyResult:
         f"embedded     version {emb.version}, data fingerprint {emb.fingerprint}, "
         f"commit {emb.commit or 'not found'}",
     ]
-    ok = True
+    differ: set[str] = set()
     meta_path = root / f"results/{edition}/build-metadata.json"
     meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else None
     raw_dir = root / f"data/raw/{edition}"
@@ -161,7 +167,7 @@ def verify(report: Path, root: Path) -> VerifyResult:
             )
         rec_fp = meta.get("data_fingerprint")
         if rec_fp and rec_fp != emb.fingerprint:
-            ok = False
+            differ.add("data differ")
             lines.append(
                 f"MISMATCH     build-metadata.json records fingerprint {rec_fp}, "
                 f"the report embeds {emb.fingerprint}"
@@ -183,7 +189,7 @@ def verify(report: Path, root: Path) -> VerifyResult:
     if fp_now == emb.fingerprint:
         lines.append(f"data         OK: data/raw/{edition} gives fingerprint {fp_now}")
     else:
-        ok = False
+        differ.add("data differ")
         if recorded is None:
             lines.append(
                 f"data         DIFFERS: data/raw/{edition} gives {fp_now}, the report "
@@ -196,15 +202,15 @@ def verify(report: Path, root: Path) -> VerifyResult:
             )
     head = provenance.git_commit(root)
     if not emb.commit or emb.commit in ("unknown", "onbekend"):
-        ok = False
+        differ.add("code differs")
         lines.append("code         UNKNOWN: the report embeds no commit")
     elif head is None:
-        ok = False
+        differ.add("code differs")
         lines.append("code         UNKNOWN: this tree is not a git checkout")
     elif head.startswith(emb.commit) or emb.commit.startswith(head):
         dirty = provenance.git_dirty(root)
         if dirty:
-            ok = False
+            differ.add("code differs")
             lines.append(
                 f"code         DIFFERS: HEAD is {head[:12]} as recorded, but the code paths "
                 f"({', '.join(provenance.CODE_PATHS)}) have uncommitted changes"
@@ -217,19 +223,92 @@ def verify(report: Path, root: Path) -> VerifyResult:
             f"but not in the code paths ({', '.join(provenance.CODE_PATHS)})"
         )
     else:
-        ok = False
+        differ.add("code differs")
         lines.append(
             f"code         DIFFERS: HEAD is {head[:12]}, the report was built at {emb.commit}"
         )
+    tools_ok, tool_lines = verify_tools(root, edition, emb.version, meta)
+    lines += tool_lines
+    if not tools_ok:
+        differ.add("tools differ")
+    ok = not differ
     lines.append(
         "result       "
         + (
-            "OK: the data and code in this tree are those the report was built from"
+            "OK: the data, code and tools here are those the report was built with"
             if ok
-            else "DIFFERENT: the tree does not match the report (see above)"
+            else "DIFFERENT: "
+            + ", ".join(w for w in ("data differ", "code differs", "tools differ") if w in differ)
+            + " (see above)"
         )
     )
     return VerifyResult(ok, lines, changed)
+
+
+def recorded_toolchain(
+    root: Path, edition: int, version: str, meta: dict[str, Any] | None
+) -> tuple[dict[str, str], str] | None:
+    """``({package: version}, where)`` the build of *version* recorded, or None.
+
+    From ``build-metadata.json`` when it is this version's, else from the version's RO-Crate.
+    ``python`` counts as a package: another interpreter changes output too.
+    """
+    if meta and str(meta.get("version")) == version and meta.get("toolchain"):
+        tools = meta["toolchain"]
+        where = f"results/{edition}/build-metadata.json"
+        return {**tools.get("packages", {}), "python": str(tools.get("python"))}, where
+    crate = root / f"reports/{edition}/v{version}/ro-crate-metadata.json"
+    if not crate.exists():
+        return None
+    graph = {e["@id"]: e for e in json.loads(crate.read_text("utf-8")).get("@graph", [])}
+    part = graph.get("#toolchain")
+    if not part:
+        return None
+    packages = {
+        graph[r["@id"]]["name"]: str(graph[r["@id"]]["version"])
+        for r in part.get("hasPart", [])
+        if r["@id"] in graph
+    }
+    packages["python"] = str(graph.get("#software-python", {}).get("version"))
+    return packages, crate.relative_to(root).as_posix()
+
+
+def verify_tools(
+    root: Path, edition: int, version: str, meta: dict[str, Any] | None
+) -> tuple[bool, list[str]]:
+    """Compare the recorded tool versions with those installed here; name each difference."""
+    import platform
+
+    found = recorded_toolchain(root, edition, version, meta)
+    if found is None:
+        return False, [
+            "tools        UNKNOWN: the build recorded no toolchain (build-metadata, crate)"
+        ]
+    recorded, where = found
+    current = toolchain.installed_versions(n for n in recorded if n != "python")
+    current["python"] = platform.python_version()
+    differences = toolchain.tool_differences(recorded, current)
+    lines = []
+    built_with = ((meta or {}).get("toolchain") or {}).get("lock_sha256")
+    if built_with and built_with != toolchain.lock_sha256(root):
+        lines.append(
+            f"note         {toolchain.LOCK_FILE} here is not the lock recorded at build "
+            f"(sha256 {str(built_with)[:12]}); the installed versions decide"
+        )
+    if not differences:
+        return True, [
+            *lines,
+            f"tools        OK: the {len(recorded)} recorded tools (Python and every locked "
+            f"package, {where}) are installed at the same versions",
+        ]
+    lines.append(
+        f"tools        DIFFERS: {len(differences)} of {len(recorded)} tools are not at the "
+        f"version that built the report ({where}):"
+    )
+    lines += [
+        f"CHANGED      {name}: {before} at build, {now} here" for name, before, now in differences
+    ]
+    return False, lines
 
 
 def _code_unchanged_since(root: Path, commit: str) -> bool:

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from integratiescan import __version__
+from integratiescan import toolchain as _toolchain
 from integratiescan import workflow as _workflow
 from integratiescan.atomic import write_text
 from integratiescan.config import version as report_version
@@ -183,6 +184,7 @@ CODE = "{code}"  # placeholder: the package files the rule's script runs (workfl
 PARQUET = "data/processed/{edition}/{table}.parquet"
 CLEANING_LOG = "data/processed/{edition}/{table}.cleaning.json"
 REFERENCE = "data/reference/components.csv"
+LOCK = _toolchain.LOCK_FILE
 INDICATORS_CSV = "results/{edition}/indicators.csv"
 INDICATORS_JSON = "results/{edition}/indicators.json"
 COMPONENTS_CSV = "results/{edition}/components.csv"
@@ -243,10 +245,7 @@ RULES: dict[str, RuleSpec] = {
         RuleSpec(
             "build_metadata",
             "scripts/build_metadata.py",
-            (
-                CODE,
-                RAW,
-            ),
+            (CODE, RAW, LOCK),
             (BUILD_METADATA,),
             (
                 "edition",
@@ -258,7 +257,7 @@ RULES: dict[str, RuleSpec] = {
                 "disclosure_min_n",
             ),
             "logs/{edition}/build_metadata.log",
-            "Record version, commit, data fingerprint and raw-file hashes of the build.",
+            "Record version, commit, data fingerprint, raw-file hashes and tools of the build.",
         ),
         RuleSpec(
             "report",
@@ -515,6 +514,9 @@ def build_crate(
     if dirty is None:
         dirty = (meta or {}).get("commit_dirty", git_dirty(root))
     versions = dict(versions if versions is not None else package_versions())
+    tools = (meta or {}).get("toolchain") or {}
+    locked = dict(tools.get("packages") or {})
+    versions.update(locked)  # what the build step recorded wins over a later look
     date = build_date(meta)
 
     crate_abs = crate_dir.resolve()
@@ -578,6 +580,27 @@ def build_crate(
             ent["description"] = f"integratiescan {ver} at commit {commit_text}"
         g.add(ent)
         software.append(sid)
+    if tools:
+        g.add(
+            {
+                "@id": "#toolchain-lock-sha256",
+                "@type": "PropertyValue",
+                "propertyID": "sha256",
+                "name": f"SHA-256 of {tools.get('lock_file', LOCK)} at build time",
+                "value": str(tools.get("lock_sha256", "unknown")),
+            }
+        )
+        g.add(
+            {
+                "@id": "#toolchain",
+                "@type": "CreativeWork",
+                "name": "locked toolchain: the installed version of every package of the lock",
+                "description": f"Python {tools.get('python', 'unknown')}; "
+                f"{len(locked)} packages pinned by {tools.get('lock_file', LOCK)}",
+                "identifier": {"@id": "#toolchain-lock-sha256"},
+                "hasPart": _ref(f"#software-{name}" for name in locked),
+            }
+        )
 
     # configuration values, as workflow parameters
     all_keys = recorded_config_keys()
