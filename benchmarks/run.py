@@ -239,7 +239,8 @@ import json, sys
 from integratiescan import report_step
 cfg = json.loads(sys.argv[1])
 report_step.run("report/integratiescan.qmd", cfg, "results/{e}/build-metadata.json",
-                sys.argv[2] + "/bench.html", sys.argv[2] + "/bench.pdf", "embedded")
+                sys.argv[2] + "/bench.html", sys.argv[2] + "/bench.pdf", "embedded",
+                "results/{e}/indicators.json")
 """
 
 
