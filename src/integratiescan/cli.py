@@ -930,6 +930,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_preview(args: argparse.Namespace) -> int:
+    from .render.preview import serve  # the server's imports only when asked for
+
+    return serve(Path(args.root), args.port, args.edition)
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -952,6 +958,12 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("new", help="edition (2024), version (2024.1) or indicators.csv path")
     d.add_argument("--format", choices=("text", "csv", "md"), default="text")
     d.set_defaults(func=cmd_diff)
+    p = sub.add_parser(
+        "preview", help="serve the report's HTML on 127.0.0.1, re-rendered on every save"
+    )
+    p.add_argument("--port", type=int, default=4848, help="port (0: any free port)")
+    p.add_argument("--edition", type=int, default=None, help="edition (default: configured)")
+    p.set_defaults(func=cmd_preview)
     return ap
 
 
