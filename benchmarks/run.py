@@ -238,7 +238,7 @@ def _served(url: str, text: str, timeout: float = 300) -> float:
     raise SystemExit(f"the preview did not serve {text!r} within {timeout} s")
 
 
-def preview_benchmarks(runs: int, work: Path) -> tuple[Series, Series]:
+def preview_benchmarks(runs: int, work: Path) -> tuple[Series, Series, Series]:
     """Edit one sentence: ``integratiescan preview`` (edit to served page) against the
     Snakemake edit loop (HTML + PDF), interleaved run by run so both see the same machine.
 
@@ -249,6 +249,7 @@ def preview_benchmarks(runs: int, work: Path) -> tuple[Series, Series]:
 
     loop = Series("edit loop, Snakemake (HTML + PDF)", "s")
     preview = Series("edit to page, integratiescan preview", "s")
+    cpu = Series("  CPU time of that preview render", "s")
     for i in range(runs):
         edit_sentence(work, 100 + i)
         loop.values.append(snakemake(work)[0])
@@ -258,15 +259,28 @@ def preview_benchmarks(runs: int, work: Path) -> tuple[Series, Series]:
             ).start()
             try:
                 _served(server.url, "integratiescan-audit")  # the first page
+                cpu0 = _cpu_seconds()
                 edit_sentence(work, 200 + i)
                 seconds = _served(server.url, f"Bewerking {200 + i}.")
+                cpu.values.append(_cpu_seconds() - cpu0)
             finally:
                 server.stop()
         preview.values.append(seconds)
         print(
-            f"  run {i + 1}: Snakemake {loop.values[-1]:.2f} s, preview {seconds:.2f} s", flush=True
+            f"  run {i + 1}: Snakemake {loop.values[-1]:.2f} s, preview {seconds:.2f} s "
+            f"({cpu.values[-1]:.2f} CPU s)",
+            flush=True,
         )
-    return loop, preview
+    return loop, preview, cpu
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (pandoc): load-independent."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 # --------------------------------------------------------------------------- render
@@ -576,11 +590,12 @@ def main(argv: list[str] | None = None) -> int:
             print("preview benchmarks ...", flush=True)
             if args.skip_workflow and args.skip_render:
                 snakemake(work)
-            loop, preview = preview_benchmarks(args.runs, work)
+            loop, preview, cpu = preview_benchmarks(args.runs, work)
             ratio = preview.median / loop.median
             lines += [
                 loop.line(),
                 preview.line(),
+                cpu.line(),
                 f"{'preview ratio (preview / Snakemake loop)':<44} {ratio:.2f}",
             ]
             targets += [
