@@ -513,9 +513,24 @@ def project_renderer(root: Path, work_dir: Path, edition: int | None = None) -> 
         params=render_params(cfg),
         metadata=render_metadata(cfg, build, _commit(root, code_commit)),
         cache_dir=None if cache is None else (root / cache),
-        html_after_body=lambda: audit_script(indicators),
+        html_after_body=_unless_changed(indicators, audit_script),
         work_dir=work_dir,
     )
+
+
+def _unless_changed(path: Path, make: Callable[[Path], str]) -> Callable[[], str]:
+    """``make(path)``, computed again only when the file changed (a rebuild of the data)."""
+    memo: dict[tuple[int, int], str] = {}
+
+    def current() -> str:
+        st = path.stat()
+        key = (st.st_mtime_ns, st.st_size)
+        if key not in memo:
+            memo.clear()
+            memo[key] = make(path)
+        return memo[key]
+
+    return current
 
 
 def _commit(root: Path, code_commit: Callable[[], str]) -> str:
