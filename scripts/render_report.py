@@ -16,6 +16,7 @@ with step_logging(snakemake.log[0]) as log:
         snakemake.output.pdf,
         snakemake.params.engine,
         indicators_json=snakemake.input.indicators_json,
+        previous_revision=next(iter(getattr(snakemake.input, "previous_revision", [])), None),
     )
     log.info("engine: %s", info["engine"])
     log.info(

@@ -513,7 +513,9 @@ def project_renderer(root: Path, work_dir: Path, edition: int | None = None) -> 
         params=render_params(cfg),
         metadata=render_metadata(cfg, build, _commit(root, code_commit)),
         cache_dir=None if cache is None else (root / cache),
-        html_after_body=_unless_changed(indicators, audit_script),
+        html_after_body=_unless_changed(
+            indicators, lambda path: audit_script(path, _previous_revision(root, cfg))
+        ),
         work_dir=work_dir,
     )
 
@@ -531,6 +533,17 @@ def _unless_changed(path: Path, make: Callable[[Path], str]) -> Callable[[], str
         return memo[key]
 
     return current
+
+
+def _previous_revision(root: Path, cfg: dict[str, Any]) -> Path | None:
+    """The archived table of the previous revision, as the report rule finds it."""
+    from ..workflow import archive_path
+
+    revision = int(cfg.get("revision", 1))
+    if revision <= 1:
+        return None
+    path = root / archive_path(int(cfg["edition"]), f"{cfg['edition']}.{revision - 1}")
+    return path if path.exists() else None
 
 
 def _commit(root: Path, code_commit: Callable[[], str]) -> str:

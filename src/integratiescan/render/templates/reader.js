@@ -27,7 +27,9 @@
       fraction: "Teller / noemer",
       sources: "Brontabellen",
       method: "Methode",
-      previous: "Vorige waarde",
+      previous: "Vorige editie",
+      revised: "Eerder gepubliceerd",
+      version: "versie",
       suppressed: "Niet gepubliceerd (te kleine aantallen)",
       row: "Rij in de verantwoording",
     },
@@ -41,7 +43,9 @@
       fraction: "Numerator / denominator",
       sources: "Source tables",
       method: "Method",
-      previous: "Previous value",
+      previous: "Previous edition",
+      revised: "Published before",
+      version: "version",
       suppressed: "Not published (small numbers)",
       row: "Row in the appendix",
     },
@@ -222,6 +226,9 @@
       if (rec.ci) row(dl, L.ci, rec.ci);
       if (rec.fraction) row(dl, L.fraction, rec.fraction);
       row(dl, L.previous, rec.previous);
+      if (rec.revised) {
+        row(dl, L.revised, rec.revised.value + " (" + L.version + " " + rec.revised.version + ")");
+      }
     }
     row(dl, L.method, rec.method);
     row(dl, L.sources, rec.sources);
