@@ -15,6 +15,8 @@ with step_logging(snakemake.log[0]) as log:
         snakemake.output.html,
         snakemake.output.pdf,
         snakemake.params.engine,
+        indicators_json=snakemake.input.indicators_json,
+        previous_revision=next(iter(getattr(snakemake.input, "previous_revision", [])), None),
     )
     log.info("engine: %s", info["engine"])
     log.info(

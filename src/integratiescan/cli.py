@@ -338,6 +338,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_preview(args: argparse.Namespace) -> int:
+    from integratiescan.render.preview import serve  # the server's imports only when asked for
+
+    return serve(Path(args.root), args.port, args.edition)
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -364,6 +370,12 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--edition", type=int, default=None, help="edition (default: configured)")
     c.add_argument("--raw-dir", default=None, help="raw folder (default: data/raw/<edition>)")
     c.set_defaults(func=cmd_check)
+    p = sub.add_parser(
+        "preview", help="serve the report's HTML on 127.0.0.1, re-rendered on every save"
+    )
+    p.add_argument("--port", type=int, default=4848, help="port (0: any free port)")
+    p.add_argument("--edition", type=int, default=None, help="edition (default: configured)")
+    p.set_defaults(func=cmd_preview)
     return ap
 
 
