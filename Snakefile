@@ -6,6 +6,7 @@ The DAG only; rules live in rules/*.smk and call thin scripts in scripts/.
 from snakemake.utils import validate
 
 from integratiescan.config import version
+from integratiescan.configcheck import checked_config
 from integratiescan.workflow import (
     CLEANED_TABLES,
     FIGURE_IDS,
@@ -19,6 +20,7 @@ from integratiescan.workflow import (
     raw_inputs,
     release_scheduler_timers,
     resolve_engine,
+    rule_config,
     script_code,
 )
 
@@ -33,7 +35,8 @@ freeze_objects_at_exit()
 configfile: "config/config.yaml"
 
 
-config.update(edition_config(config, int(config["edition"])))
+# Every setting checked (and named when wrong) before the edition is used or any rule runs.
+config.update(checked_config(config))
 
 
 validate(config, "config/schema.yaml")

@@ -5,6 +5,7 @@ Not part of the test suite. Run from the project root::
     python benchmarks/run.py                 # everything, 3 runs each
     python benchmarks/run.py --runs 5 --skip-scale
     python benchmarks/run.py --profile benchmarks/profiles   # also write pyinstrument profiles
+    python benchmarks/run.py --skip-workflow --skip-render --skip-scale   # the preview only
 
 Every scenario runs at least three times and reports the median and the min-max. The workflow
 scenarios run in a temporary copy of the project (its own git repository), never in the
@@ -222,6 +223,67 @@ def workflow_benchmarks(runs: int, work: Path) -> tuple[list[Series], list[str]]
     return [cold, noop, floor, edit, data], problems
 
 
+# --------------------------------------------------------------------------- preview
+
+
+def _served(url: str, text: str, timeout: float = 300) -> float:
+    """Seconds until the page at *url* contains *text*."""
+    import urllib.request
+
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout:
+        with urllib.request.urlopen(url, timeout=60) as resp:
+            if text in resp.read().decode("utf-8"):
+                return time.perf_counter() - t0
+        time.sleep(0.01)
+    raise SystemExit(f"the preview did not serve {text!r} within {timeout} s")
+
+
+def preview_benchmarks(runs: int, work: Path) -> tuple[Series, Series, Series]:
+    """Edit one sentence: ``integratiescan preview`` (edit to served page) against the
+    Snakemake edit loop (HTML + PDF), interleaved run by run so both see the same machine.
+
+    The preview runs in this process (as ``integratiescan preview`` does in its own); it is
+    stopped while Snakemake runs, so neither measurement pays for the other.
+    """
+    from integratiescan.render.preview import PreviewServer, project_renderer
+
+    loop = Series("edit loop, Snakemake (HTML + PDF)", "s")
+    preview = Series("edit to page, integratiescan preview", "s")
+    cpu = Series("  CPU time of that preview render", "s")
+    for i in range(runs):
+        edit_sentence(work, 100 + i)
+        loop.values.append(snakemake(work)[0])
+        with tempfile.TemporaryDirectory(prefix="integratiescan-preview-bench-") as tmp:
+            server = PreviewServer(
+                project_renderer(work, Path(tmp)), root=work, port=0, log=lambda _m: None
+            ).start()
+            try:
+                _served(server.url, "integratiescan-audit")  # the first page
+                cpu0 = _cpu_seconds()
+                edit_sentence(work, 200 + i)
+                seconds = _served(server.url, f"Bewerking {200 + i}.")
+                cpu.values.append(_cpu_seconds() - cpu0)
+            finally:
+                server.stop()
+        preview.values.append(seconds)
+        print(
+            f"  run {i + 1}: Snakemake {loop.values[-1]:.2f} s, preview {seconds:.2f} s "
+            f"({cpu.values[-1]:.2f} CPU s)",
+            flush=True,
+        )
+    return loop, preview, cpu
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (pandoc): load-independent."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 # --------------------------------------------------------------------------- render
 
 
@@ -240,7 +302,8 @@ import json, sys
 from integratiescan import report_step
 cfg = json.loads(sys.argv[1])
 report_step.run("report/integratiescan.qmd", cfg, "results/{e}/build-metadata.json",
-                sys.argv[2] + "/bench.html", sys.argv[2] + "/bench.pdf", "embedded")
+                sys.argv[2] + "/bench.html", sys.argv[2] + "/bench.pdf", "embedded",
+                "results/{e}/indicators.json")
 """
 
 
@@ -356,8 +419,9 @@ def worker(raw_dir: str, out_dir: str) -> int:
     """Clean + indicators on one raw folder (runs in a child process; prints its timings)."""
     import yaml
 
-    from integratiescan import clean, contract, indicator_step
     from integratiescan.config import peildatum, with_edition_defaults
+    from integratiescan.indicators import step as indicator_step
+    from integratiescan.intake import clean, contract
 
     raw, out = Path(raw_dir), Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -483,8 +547,12 @@ def audit_benchmarks(runs: int, tmp: Path) -> tuple[Series, Series]:
     import pandas as pd
     import yaml
 
-    from integratiescan import clean, disclosure, disclosure_audit, indicator_step, indicators
+    from integratiescan import indicators
+    from integratiescan.audit import disclosure_audit
     from integratiescan.config import with_edition_defaults
+    from integratiescan.indicators import disclosure
+    from integratiescan.indicators import step as indicator_step
+    from integratiescan.intake import clean
 
     cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
     cfg = with_edition_defaults({**cfg, "edition": EDITION}, ROOT)
@@ -528,6 +596,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-render", action="store_true")
     ap.add_argument("--skip-scale", action="store_true")
     ap.add_argument("--skip-audit", action="store_true")
+    ap.add_argument("--skip-preview", action="store_true")
     ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     ap.add_argument("--profile", type=Path, help="also write pyinstrument profiles here")
     ap.add_argument("--worker", nargs=2, metavar=("RAW", "OUT"), help=argparse.SUPPRESS)
@@ -564,6 +633,25 @@ def main(argv: list[str] | None = None) -> int:
                         not any(p.startswith("data") for p in problems),
                     ),
                 ]
+        if not args.skip_preview:
+            print("preview benchmarks ...", flush=True)
+            if args.skip_workflow and args.skip_render:
+                snakemake(work)
+            loop, preview, cpu = preview_benchmarks(args.runs, work)
+            ratio = preview.median / loop.median
+            lines += [
+                loop.line(),
+                preview.line(),
+                cpu.line(),
+                f"{'preview ratio (preview / Snakemake loop)':<44} {ratio:.2f}",
+            ]
+            targets += [
+                (f"preview edit to page <= half the edit loop ({ratio:.2f})", ratio <= 0.5),
+                (
+                    f"preview edit to page <= 1.5 s (median {preview.median:.2f} s)",
+                    preview.median <= 1.5,
+                ),
+            ]
         if not args.skip_render:
             print("render benchmarks ...", flush=True)
             ours, base = render_benchmarks(args.runs, work)

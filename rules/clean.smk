@@ -18,7 +18,7 @@ rule clean:
         "../envs/integratiescan.yaml"
     params:
         edition=lambda wc: int(wc.edition),
-        cfg=lambda wc: edition_config(config, int(wc.edition)),
+        cfg=rule_config(config, "clean"),
         errors_csv=lambda wc: f"data/validation/{wc.edition}/validation-errors.csv",
     script:
         "../scripts/clean.py"

@@ -13,6 +13,6 @@ rule disclosure_audit:
     conda:
         "../envs/integratiescan.yaml"
     params:
-        cfg=lambda wc: edition_config(config, int(wc.edition)),
+        cfg=rule_config(config, "disclosure_audit"),
     script:
         "../scripts/disclosure_audit.py"

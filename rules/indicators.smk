@@ -19,6 +19,6 @@ rule indicators:
     conda:
         "../envs/integratiescan.yaml"
     params:
-        cfg=lambda wc: edition_config(config, int(wc.edition)),
+        cfg=rule_config(config, "indicators"),
     script:
         "../scripts/indicators.py"

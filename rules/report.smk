@@ -3,6 +3,7 @@ rule build_metadata:
     input:
         code=script_code("scripts/build_metadata.py"),
         raw=lambda wc: raw_inputs(int(wc.edition)),
+        lock="requirements/lock.txt",
     output:
         "results/{edition}/build-metadata.json",
     log:
@@ -10,7 +11,7 @@ rule build_metadata:
     conda:
         "../envs/integratiescan.yaml"
     params:
-        cfg=lambda wc: edition_config(config, int(wc.edition)),
+        cfg=rule_config(config, "build_metadata"),
         engine=resolve_engine(config.get("engine", "auto")),
     script:
         "../scripts/build_metadata.py"
@@ -50,7 +51,7 @@ rule report:
     conda:
         "../envs/integratiescan.yaml"
     params:
-        cfg=lambda wc: edition_config(config, int(wc.edition)),
+        cfg=rule_config(config, "report"),
         engine=resolve_engine(config.get("engine", "auto")),
     script:
         "../scripts/render_report.py"
@@ -75,7 +76,7 @@ rule provenance:
     conda:
         "../envs/integratiescan.yaml"
     params:
-        cfg=lambda wc: edition_config(config, int(wc.edition)),
+        cfg=rule_config(config, "provenance"),
     script:
         "../scripts/provenance.py"
 

@@ -2,7 +2,7 @@
 
 import json
 
-from integratiescan import buildinfo
+from integratiescan import buildinfo, toolchain
 from integratiescan.atomic import write_text
 from integratiescan.config import peildatum, version
 from integratiescan.steplog import step_logging
@@ -23,6 +23,7 @@ with step_logging(snakemake.log[0]) as log:
         "scope_rounds": list(cfg["scope_rounds"]),
         "synthetic": bool(cfg["synthetic"]),
         "disclosure_min_n": int(cfg["disclosure_min_n"]),
+        "toolchain": toolchain.toolchain_record(),
     }
     write_text(snakemake.output[0], json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     log.info("%s", meta)

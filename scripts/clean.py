@@ -3,8 +3,8 @@
 import sys
 from pathlib import Path
 
-from integratiescan import clean, contract
-from integratiescan.config import peildatum
+from integratiescan.config import edition_file, peildatum
+from integratiescan.intake import clean, contract
 from integratiescan.steplog import step_logging
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's script directive
@@ -17,6 +17,8 @@ with step_logging(snakemake.log[0]) as log:
         peildatum(snakemake.params.cfg),
         Path(snakemake.output.parquet[0]).parent,
         snakemake.params.errors_csv,
+        snakemake.params.cfg.get("mapping"),
+        edition_file(int(snakemake.params.edition)),
     )
     if status:
         log.error(message)

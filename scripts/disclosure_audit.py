@@ -2,8 +2,8 @@
 
 import time
 
-from integratiescan import disclosure_audit
 from integratiescan.atomic import write_text
+from integratiescan.audit import disclosure_audit
 from integratiescan.steplog import step_logging
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's script directive

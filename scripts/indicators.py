@@ -1,6 +1,6 @@
 """Snakemake step: compute the indicator table of one edition."""
 
-from integratiescan import indicator_step
+from integratiescan.indicators import step as indicator_step
 from integratiescan.steplog import step_logging
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's script directive

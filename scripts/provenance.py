@@ -6,7 +6,7 @@
 
 from pathlib import Path
 
-from integratiescan import provenance
+from integratiescan.audit import provenance
 from integratiescan.steplog import step_logging
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's script directive

@@ -3,7 +3,7 @@
 import json
 
 from integratiescan import report_step
-from integratiescan.disclosure_audit import check_report
+from integratiescan.audit.disclosure_audit import check_report
 from integratiescan.steplog import step_logging
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's script directive
@@ -16,6 +16,8 @@ with step_logging(snakemake.log[0]) as log:
         snakemake.output.html,
         snakemake.output.pdf,
         snakemake.params.engine,
+        indicators_json=snakemake.input.indicators_json,
+        previous_revision=next(iter(getattr(snakemake.input, "previous_revision", [])), None),
     )
     # The report's own tables and text are published too: audit them before keeping it.
     check_report(snakemake.input, snakemake.params.cfg, snakemake.output)

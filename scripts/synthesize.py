@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from integratiescan import synthetic
+from integratiescan.intake import synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
 

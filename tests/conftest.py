@@ -18,8 +18,10 @@ def real_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import pandas as pd
     import yaml
 
-    from integratiescan import clean, indicator_step, indicators
+    from integratiescan import indicators
     from integratiescan.config import with_edition_defaults
+    from integratiescan.indicators import step as indicator_step
+    from integratiescan.intake import clean
 
     root = Path(__file__).parents[1]
     base = tmp_path_factory.mktemp("results")
@@ -43,3 +45,24 @@ def real_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
         indicator_step.write_csv(assessment, out / "components.csv")
         previous = table
     return base
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """List the checks that did not run and why (a tool beyond pip missing, as a rule).
+
+    The README says next to the test command what the suite needs besides pip (Chromium,
+    git, optionally Quarto); this names what was missing in this run, so a green run that
+    skipped the browser checks says so at the end instead of only in a count.
+    """
+    from collections import Counter
+
+    reasons: Counter[str] = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reasons[reason.removeprefix("Skipped: ")] += 1
+    if not reasons:
+        return
+    terminalreporter.section("checks skipped in this run, and what they need")
+    for reason, count in sorted(reasons.items()):
+        terminalreporter.write_line(f"{count:4d} skipped: {reason}")

@@ -12,7 +12,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from integratiescan import cli, provenance
+from integratiescan import cli, toolchain
+from integratiescan.audit import diff as audit_diff
+from integratiescan.audit import edition as audit_edition
+from integratiescan.audit import provenance
+from integratiescan.audit import trace as audit_trace
+from integratiescan.indicators import REGISTRY
+from integratiescan.indicators.selection import select
 
 REPO = Path(__file__).resolve().parents[1]
 EDITION = 2023
@@ -49,7 +55,16 @@ def _git(root: Path, *args: str) -> str:
 
 
 def _copy_project(dest: Path) -> None:
-    for name in ("Snakefile", "rules", "config", "scripts", "data", "envs", "report"):
+    for name in (
+        "Snakefile",
+        "rules",
+        "config",
+        "scripts",
+        "data",
+        "envs",
+        "requirements",
+        "report",
+    ):
         if not (REPO / name).exists():
             continue
         src = REPO / name
@@ -112,6 +127,7 @@ def _write_build_metadata(root: Path, version: str = "2023.1") -> dict:
         "synthetic": True,
         "disclosure_min_n": 10,
         "raw_files": {Path(p).name: provenance.sha256_file(root / p) for p in raws},
+        "toolchain": toolchain.toolchain_record(REPO),
     }
     path = root / f"results/{EDITION}/build-metadata.json"
     path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -207,7 +223,7 @@ def _write_table(path: Path, rows: list[tuple[str, str]]) -> None:
 def test_diff_tables_reports_only_differences():
     old = _table([("a", "1.0"), ("b", "2.0"), ("c", ""), ("gone", "5.0"), ("s", "7.0")])
     new = _table([("a", "1.0"), ("b", "2.5"), ("c", ""), ("new", "3.0"), ("s", "")])
-    d = cli.diff_tables(old, new).set_index("indicator_id")
+    d = audit_diff.diff_tables(old, new).set_index("indicator_id")
     assert sorted(d.index) == ["b", "gone", "new", "s"]
     assert d.loc["b", "change"] == "changed" and d.loc["b", "difference"] == "0.5"
     assert d.loc["new", "change"] == "appeared" and d.loc["new", "old_value"] == ""
@@ -243,13 +259,13 @@ def test_diff_cli_editions_versions_and_formats(tmp_path, capsys):
 
 
 def test_registry_covers_every_indicator_and_matches_its_counts(built):
-    ed = cli.Edition(built, EDITION)
+    ed = audit_edition.Edition(built, EDITION)
     table = ed.table()
     ctx = ed.context()
-    missing = sorted(set(table["measure"]) - set(cli.REGISTRY))
-    assert not missing, f"measures without a trace filter: {missing}"
+    missing = sorted(set(table["measure"]) - {f.measure for f in REGISTRY.families()})
+    assert not missing, f"measures without a registry family: {missing}"
     for _, row in table.iterrows():
-        sel = cli.select(ctx, row)
+        sel = select(ctx, row)
         assert sel.filter and sel.tables, row["indicator_id"]
         if row["suppressed"] == "True" or row["n"] == "":
             continue
@@ -262,12 +278,12 @@ def test_registry_covers_every_indicator_and_matches_its_counts(built):
 
 
 def test_trace_every_indicator_and_figure(built, capsys):
-    ed = cli.Edition(built, EDITION)
+    ed = audit_edition.Edition(built, EDITION)
     table = ed.table()
     ctx = ed.context()
     commit = provenance.git_commit(built)
     for _, row in table.iterrows():
-        lines = cli.trace_indicator(ed, row, ctx, commit)
+        lines = audit_trace.trace_indicator(ed, row, ctx, commit)
         text = "\n".join(lines)
         assert row["indicator_id"] in lines[0]
         assert "<- rule      indicators" in text and "<- raw       data/raw/2023/" in text
@@ -288,7 +304,12 @@ def test_trace_cli_indicator(built, capsys):
         "filter    vragenlijst_t1 where cohort = 2021 and nieuwkomer = ja and "
         "ontmoet_andere_afkomst is answered (not -9)" in out
     )
-    row = cli.Edition(built, EDITION).table().set_index("indicator_id").loc["vl-afkomst-c2021-nkja"]
+    row = (
+        audit_edition.Edition(built, EDITION)
+        .table()
+        .set_index("indicator_id")
+        .loc["vl-afkomst-c2021-nkja"]
+    )
     assert f"value        {row['value']} pct" in out
     assert f"rows      {row['n']}" in out
     blob = provenance.git_blob_hash(built / "scripts/indicators.py")
@@ -349,6 +370,45 @@ def test_verify_detects_other_commit(verify_tree, capsys):
 
 
 @pytest.mark.skipif(GIT is None, reason="git not installed")
+def test_verify_names_a_tool_at_another_version(verify_tree, capsys):
+    meta = _write_build_metadata(verify_tree)
+    installed = meta["toolchain"]["packages"]["pandas"]
+    meta["toolchain"]["packages"]["pandas"] = "2.2.0"
+    path = verify_tree / f"results/{EDITION}/build-metadata.json"
+    path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    report = _write_html_report(verify_tree, meta)
+    code, out, _ = run_cli(capsys, "--root", str(verify_tree), "verify", str(report))
+    assert code == 1, out
+    assert "tools        DIFFERS: 1 of" in out
+    assert f"CHANGED      pandas: 2.2.0 at build, {installed} here" in out
+    assert "data         OK" in out and "code         OK" in out
+    assert out.rstrip().endswith("DIFFERENT: tools differ (see above)")
+
+
+@pytest.mark.skipif(GIT is None, reason="git not installed")
+def test_verify_reads_the_tools_from_the_crate_without_build_metadata(verify_tree, capsys):
+    meta = _write_build_metadata(verify_tree)
+    report = _write_html_report(verify_tree, meta)
+    crate = verify_tree / f"reports/{EDITION}/v2023.1/ro-crate-metadata.json"
+    provenance.write_crate(EDITION, {"edition": EDITION, "revision": 1}, crate, verify_tree)
+    code, out, _ = run_cli(capsys, "--root", str(verify_tree), "verify", str(report))
+    assert code == 0 and "results/2023/build-metadata.json) are installed" in out, out
+    (verify_tree / f"results/{EDITION}/build-metadata.json").unlink()
+    code, out, _ = run_cli(capsys, "--root", str(verify_tree), "verify", str(report))
+    assert code == 0, out
+    assert "reports/2023/v2023.1/ro-crate-metadata.json) are installed" in out
+    text = crate.read_text(encoding="utf-8").replace(
+        f'"version": "{toolchain.installed_version("typst")}"', '"version": "0.13.0"'
+    )
+    crate.write_text(text, encoding="utf-8")
+    code, out, _ = run_cli(capsys, "--root", str(verify_tree), "verify", str(report))
+    assert code == 1 and "CHANGED      typst: 0.13.0 at build" in out, out
+    (verify_tree / f"reports/{EDITION}/v2023.1/ro-crate-metadata.json").unlink()
+    code, out, _ = run_cli(capsys, "--root", str(verify_tree), "verify", str(report))
+    assert code == 1 and "tools        UNKNOWN" in out, out
+
+
+@pytest.mark.skipif(GIT is None, reason="git not installed")
 def test_verify_pdf_text_and_metadata(verify_tree, tmp_path, capsys):
     typst = pytest.importorskip("typst")
     pypdf = pytest.importorskip("pypdf")
@@ -397,7 +457,7 @@ def test_verify_report_without_keys_exits_2(tmp_path, capsys):
 
 def test_crate_loads_and_hashes_match(built, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1693526400")
-    cfg = cli.load_config(EDITION, built)
+    cfg = audit_edition.load_config(EDITION, built)
     out = built / f"reports/{EDITION}/ro-crate-metadata.json"
     missing = provenance.write_crate(EDITION, cfg, out, root=built)
     # only the steps the lead is still adding may be missing here
@@ -473,7 +533,7 @@ def test_rule_table_matches_snakefile(built):
     names = {line.split()[0] for line in proc.stdout.splitlines() if line.strip()} - {"all"}
     table = {**provenance.RULES, "provenance": provenance.PROVENANCE_RULE}
     assert names <= set(table), f"rules missing in provenance.RULES: {sorted(names - set(table))}"
-    cfg = cli.load_config(EDITION, built)
+    cfg = audit_edition.load_config(EDITION, built)
     targets = []
     for name in sorted(names):
         targets += provenance.rule_files(table[name], EDITION, cfg, built)[1]
@@ -492,3 +552,15 @@ def test_rule_table_matches_snakefile(built):
     pending = sorted(set(table) - names)
     if pending:
         pytest.xfail(f"rules in provenance.RULES not (yet) in the Snakefile: {pending}")
+
+
+def test_trace_selections_come_from_the_registry_only():
+    """No row selection outside the registry: the command knows no data column."""
+    import inspect
+
+    from integratiescan.intake import contract
+
+    source = "".join(inspect.getsource(m) for m in (cli, audit_edition, audit_trace))
+    columns = {c.name for t in contract.TABLES.values() for c in t.columns} - {"cohort"}
+    named = sorted(c for c in columns if f'"{c}"' in source or f"'{c}'" in source)
+    assert not named, f"the trace command selects rows itself by {named}"

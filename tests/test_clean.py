@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from rawdata import FILES, MAATJES, PROJECTEN, T0, T1, replace_cell, write_raw
 
-from integratiescan import clean
+from integratiescan.intake import clean
 
 
 def run_cli(raw: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -19,7 +19,7 @@ def run_cli(raw: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
         [
             sys.executable,
             "-m",
-            "integratiescan.clean",
+            "integratiescan.intake.clean",
             "--edition",
             "2023",
             "--peildatum",
@@ -147,7 +147,7 @@ def test_text_in_integer_column(tmp_path: Path, value: str) -> None:
 
 def test_cells_are_read_as_written(tmp_path: Path) -> None:
     """Both CSV parsers (Arrow without blank lines, pandas with) keep every cell verbatim."""
-    from integratiescan.readers import read_csv
+    from integratiescan.intake.readers import read_csv
 
     text = "a,b,c,d\n007,1e3,2021-03-01 10:00,NaN\n1,2,2021-03-01,true\n"
     for name, body in (("arrow", text), ("pandas", text + "\n,,,\n")):

@@ -2,14 +2,14 @@
 
 from pathlib import Path
 
-from integratiescan import contract
+from integratiescan.intake import contract
 
 DOC = Path(__file__).parents[1] / "docs" / "data-contract.md"
 
 
 def test_doc_tables_are_generated_from_the_contract() -> None:
     text = DOC.read_text(encoding="utf-8")
-    assert contract.generated_section() in text, "run: python -m integratiescan.contract"
+    assert contract.generated_section() in text, "run: python -m integratiescan.intake.contract"
 
 
 def test_every_documented_column_is_in_the_schema() -> None:

@@ -1,4 +1,4 @@
-"""Tests for integratiescan.disclosure: the small-cell rule on indicator rows."""
+"""Tests for integratiescan.indicators.disclosure: the small-cell rule on indicator rows."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from integratiescan.disclosure import (
+from integratiescan.indicators import COLUMNS as INDICATOR_COLUMNS
+from integratiescan.indicators.disclosure import (
     BLANKED_COLUMNS,
     LOG_COLUMNS,
     apply_disclosure,
@@ -16,7 +17,6 @@ from integratiescan.disclosure import (
     reason_min_n,
     reason_zero_full,
 )
-from integratiescan.indicators import COLUMNS as INDICATOR_COLUMNS
 
 COLUMNS = list(INDICATOR_COLUMNS)  # the table layout of integratiescan.indicators
 

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from integratiescan import disclosure_audit as da
 from integratiescan import indicators
+from integratiescan.audit import disclosure_audit as da
+from integratiescan.indicators import compute
 from integratiescan.relations import Cell, Relation
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -178,7 +179,7 @@ def leaky():
     s_all.disclosure_min_n, s_all.zero_full_min_n = 1, 1
     truth, _, _, _ = indicators.build_with_relations(tables, REFERENCE, s_all)
     with pytest.MonkeyPatch.context() as mp:  # primary suppression only
-        mp.setattr(indicators.disclosure, "secondary_suppression", lambda t, lg, *a: (t, lg))
+        mp.setattr(compute.disclosure, "secondary_suppression", lambda t, lg, *a: (t, lg))
         primary, _, _, _ = indicators.build_with_relations(tables, REFERENCE, s)
     return table, log, relations, truth, primary
 
@@ -242,7 +243,7 @@ def _attack(table: pd.DataFrame, relations: list[Relation], truth: pd.DataFrame)
     assert table.loc[table["suppressed"], cols].isna().all().all()
     # Percentage x n and the inverted Wilson interval give back a published row's own
     # numerator only (published anyway), never a withheld one.
-    from integratiescan import stats
+    from integratiescan.indicators import stats
 
     for r in table[~table["suppressed"] & table["method"].eq("wilson")].to_dict("records"):
         if r["n"]:
@@ -301,7 +302,7 @@ def test_shipped_editions_withhold_nothing(edition: int) -> None:
     assert (log["action"] != "onderdrukt").all()
     assert len(relations) > 400
     assert da.audit(table, relations) == []
-    # The relations hold on the table (the builder declares what it computed).
+    # The relations hold on the table (the registry declares what the build computes).
     rows = table.set_index("indicator_id")
     for r in relations:
         total = rows.at[r.total.indicator_id, r.total.field]

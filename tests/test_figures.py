@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from integratiescan import figures, style
+from integratiescan import figures
+from integratiescan.figures import style
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from rawdata import FILES, write_raw
 
-from integratiescan import clean, indicators
+from integratiescan import indicators
 from integratiescan.config import with_edition_defaults
+from integratiescan.intake import clean
 
 ROOT = Path(__file__).parents[1]
 REFERENCE = pd.read_csv(ROOT / "data" / "reference" / "components.csv")
@@ -164,7 +165,7 @@ def test_small_groups_are_suppressed_with_reason(tmp_path: Path) -> None:
 def test_no_respondent_or_match_id_in_outputs(built, tmp_path: Path) -> None:
     import re
 
-    from integratiescan import indicator_step
+    from integratiescan.indicators import step as indicator_step
 
     table, assessment, log = built[2023]
     s = settings(2023)
@@ -177,7 +178,7 @@ def test_no_respondent_or_match_id_in_outputs(built, tmp_path: Path) -> None:
 
 
 def test_outputs_are_byte_identical(built, tmp_path: Path) -> None:
-    from integratiescan import indicator_step
+    from integratiescan.indicators import step as indicator_step
 
     s = settings(2023)
     again = indicators.build(cleaned(ROOT / "data" / "raw" / "2023", s), REFERENCE, s)

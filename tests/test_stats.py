@@ -1,4 +1,5 @@
-"""Tests for integratiescan.stats against published values and independent re-implementations.
+"""Tests for integratiescan.indicators.stats against published values and independent
+re-implementations.
 
 Sources and how sure we are of each reference value:
 
@@ -28,7 +29,7 @@ import pytest
 from scipy.optimize import brentq, minimize_scalar
 from scipy.stats import binom
 
-from integratiescan.stats import (
+from integratiescan.indicators.stats import (
     Difference,
     Interval,
     mcnemar_midp,

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 import threading
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 
-from integratiescan.workflow import copy_workflow
+from integratiescan.workflow import AUDITED_SNAKEMAKE, NO_WORKAROUNDS_ENV, copy_workflow
 
 ROOT = Path(__file__).parents[1]
 
@@ -116,7 +118,8 @@ def test_python_code_is_ruff_clean() -> None:
 
 
 def test_workflow_table_list_matches_the_contract() -> None:
-    from integratiescan import contract, workflow
+    from integratiescan import workflow
+    from integratiescan.intake import contract
 
     assert list(workflow.CLEANED_TABLES) == list(contract.TABLES)
 
@@ -125,15 +128,18 @@ def test_each_rule_declares_the_package_code_it_runs() -> None:
     from integratiescan.workflow import script_code
 
     indicators = script_code("scripts/indicators.py", ROOT)
-    assert "src/integratiescan/indicators.py" in indicators
-    assert "src/integratiescan/stats.py" in indicators
-    assert "src/integratiescan/disclosure.py" in indicators
-    assert "src/integratiescan/figures.py" not in indicators
+    assert "src/integratiescan/indicators/compute.py" in indicators
+    assert "src/integratiescan/indicators/definitions.py" in indicators
+    assert "src/integratiescan/indicators/stats.py" in indicators
+    assert "src/integratiescan/indicators/disclosure.py" in indicators
+    assert "src/integratiescan/figures/draw.py" not in indicators
     report = script_code("scripts/render_report.py", ROOT)
     assert "src/integratiescan/reportkit.py" in report  # imported by the document itself
     assert "src/integratiescan/render/templates/report.typ" in report
     assert "src/integratiescan/narrative.py" in report
-    assert "src/integratiescan/clean.py" not in script_code("scripts/make_figures.py", ROOT)
+    figures = script_code("scripts/make_figures.py", ROOT)
+    assert "src/integratiescan/figures/draw.py" in figures
+    assert "src/integratiescan/intake/clean.py" not in figures
 
 
 def test_engine_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -179,14 +185,22 @@ def test_release_scheduler_timers_cancels_only_snakemakes_reevaluation_timer():
         other.cancel()
 
 
-def test_snakemake_still_has_the_reevaluation_timer_we_cancel():
-    """If Snakemake renames the method, the workaround silently stops working: fail here."""
+def test_the_audited_snakemake_still_has_the_reevaluation_timer_we_cancel():
+    """In the audited Snakemake the timer we cancel exists (else the workaround would silently
+    do nothing). Another release may rename it: then nothing is cancelled, which is harmless
+    (the probe workflow below runs the same ``onsuccess`` and must still build correctly)."""
     import inspect
 
-    from snakemake.scheduling.job_scheduler import JobScheduler
+    from snakemake.scheduling import job_scheduler
 
-    source = inspect.getsource(JobScheduler._schedule_reevalutation)
-    assert "threading.Timer(" in source
+    method = getattr(job_scheduler.JobScheduler, "_schedule_reevalutation", None)
+    if SNAKEMAKE_VERSION == AUDITED_SNAKEMAKE:
+        assert method is not None
+        assert "threading.Timer(" in inspect.getsource(method)
+    else:
+        from integratiescan.workflow import release_scheduler_timers
+
+        assert release_scheduler_timers() == 0  # nothing of ours to cancel outside a run
 
 
 def python_stdout(code: str) -> str:
@@ -196,17 +210,47 @@ def python_stdout(code: str) -> str:
     return proc.stdout.strip()
 
 
+SNAKEMAKE_VERSION = version("snakemake")
+# A Snakemake whose audited functions have another source (as a future release may have):
+# simulated by making every recorded hash wrong, so the workarounds must stay off.
+OTHER_SOURCE = """\
+import integratiescan.workflow as _w
+
+_w._AUDITED_SOURCES = {name: "0" * 64 for name in _w._AUDITED_SOURCES}
+"""
+
+
+def expected_to_apply(snakemake_source: str) -> bool:
+    """Workarounds must switch on for the audited release and off for changed source.
+
+    For an installed release other than the audited one they switch on exactly when the
+    audited functions are unchanged in it (the source hashes decide, not the version).
+    """
+    if snakemake_source == "other" or os.environ.get(NO_WORKAROUNDS_ENV) == "1":
+        return False
+    if SNAKEMAKE_VERSION == AUDITED_SNAKEMAKE:
+        return True
+    probe = "from integratiescan.workflow import workarounds_apply; print(workarounds_apply())"
+    return python_stdout(probe) == "True"
+
+
 PARAMS_SNAKEFILE = """\
 import atexit
 import sys
 
+{setup}
 from integratiescan.workflow import (
     compare_params_without_pandas,
     hand_script_params_over_without_imports,
+    release_scheduler_timers,
 )
 
-APPLIED = compare_params_without_pandas() and hand_script_params_over_without_imports()
+APPLIED = compare_params_without_pandas() & hand_script_params_over_without_imports()
 atexit.register(lambda: print("applied:", APPLIED, "pandas imported:", "pandas" in sys.modules))
+
+
+onsuccess:
+    release_scheduler_timers()
 
 
 rule a:
@@ -223,6 +267,7 @@ rule a:
 
 WRITE_SCRIPT = """\
 import json
+import os
 snakemake = globals()["snakemake"]
 with open(snakemake.output[0], "w") as f:
     json.dump({"cfg": snakemake.params.cfg, "name": snakemake.params.name}, f, sort_keys=True)
@@ -230,12 +275,18 @@ open(snakemake.log[0], "w").close()
 """
 
 
-def test_params_reach_scripts_and_are_compared_without_importing_pandas(tmp_path: Path) -> None:
+@pytest.mark.parametrize("snakemake_source", ["installed", "other"])
+def test_params_reach_scripts_and_rerun_on_change_with_or_without_workarounds(
+    tmp_path: Path, snakemake_source: str
+) -> None:
     """The script gets its params; an unchanged param does not rerun the rule, a changed one
-    does; Snakemake never imports pandas for any of it."""
-    (tmp_path / "Snakefile").write_text(PARAMS_SNAKEFILE, encoding="utf-8")
+    does: with the workarounds on (audited Snakemake; then Snakemake never imports pandas for
+    any of it) and off (Snakemake with other source, simulated)."""
+    setup = OTHER_SOURCE if snakemake_source == "other" else ""
+    (tmp_path / "Snakefile").write_text(PARAMS_SNAKEFILE.replace("{setup}", setup), "utf-8")
     (tmp_path / "write.py").write_text(WRITE_SCRIPT, encoding="utf-8")
-    probe = "applied: True pandas imported: False"
+    applied = expected_to_apply(snakemake_source)
+    probe = "applied: True pandas imported: False" if applied else "applied: False"
 
     def written() -> dict:
         return json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
@@ -258,21 +309,32 @@ def test_params_reach_scripts_and_are_compared_without_importing_pandas(tmp_path
     assert written() == {"cfg": {"size": 2}, "name": "edition"}
 
 
-def test_param_serialisation_is_unchanged_by_skipping_the_pandas_import() -> None:
-    """Same serialised values as Snakemake's pandas-aware serialiser, pandas objects included."""
-    code = """
+@pytest.mark.parametrize("snakemake_source", ["installed", "other"])
+def test_param_serialisation_is_unchanged_by_skipping_the_pandas_import(
+    snakemake_source: str,
+) -> None:
+    """Same serialised values as Snakemake's pandas-aware serialiser, pandas objects included;
+    with changed Snakemake source the workaround is refused and Snakemake's own is used."""
+    code = (
+        (OTHER_SOURCE if snakemake_source == "other" else "")
+        + (f"EXPECTED = {expected_to_apply(snakemake_source)}\n")
+        + """
 import sys
 from snakemake.persistence import PersistenceBase
 from snakemake.persistence.file import FilePersistence
 from integratiescan.workflow import compare_params_without_pandas
 
 original = PersistenceBase._serialize_param_pandas
-assert compare_params_without_pandas()
+before = PersistenceBase.__dict__["_serialize_param"]
+applied = compare_params_without_pandas()
+assert applied == EXPECTED, applied
+if not applied:
+    assert PersistenceBase.__dict__["_serialize_param"] is before  # Snakemake left alone
 persistence = FilePersistence.__new__(FilePersistence)  # no files, only the serialisers
 values = [None, 3, 2.5, True, "v2023.1", [1, "a"], (2023,), {"edition": 2023, "scope": [1, 2]},
           {1, 2}, frozenset({3}), b"x", range(3), object()]
 ours = [persistence._serialize_param(value) for value in values]
-assert "pandas" not in sys.modules
+assert "pandas" not in sys.modules or not applied
 assert ours == [original(persistence, value) for value in values]  # this imports pandas
 import pandas as pd
 frame = pd.DataFrame({"a": [1, 2]})
@@ -280,18 +342,27 @@ assert persistence._serialize_param(frame) == original(persistence, frame)
 assert persistence._serialize_param(frame) == repr(pd.util.hash_pandas_object(frame).tolist())
 print("ok")
 """
+    )
     assert python_stdout(code) == "ok"
 
 
-def test_script_params_are_stored_as_snakemake_stores_them() -> None:
-    """Same stored params and conversions as Snakemake's own method; no import for plain ones."""
-    code = """
+@pytest.mark.parametrize("snakemake_source", ["installed", "other"])
+def test_script_params_are_stored_as_snakemake_stores_them(snakemake_source: str) -> None:
+    """Same stored params and conversions as Snakemake's own method; no import for plain ones;
+    with changed Snakemake source the workaround is refused and Snakemake's own is used."""
+    code = (
+        (OTHER_SOURCE if snakemake_source == "other" else "")
+        + (f"EXPECTED = {expected_to_apply(snakemake_source)}\n")
+        + """
 import sys
 from snakemake.iocontainers import Params, Snakemake
 from integratiescan.workflow import hand_script_params_over_without_imports
 
 original = Snakemake._safely_store_params
-assert hand_script_params_over_without_imports()
+applied = hand_script_params_over_without_imports()
+assert applied == EXPECTED, applied
+if not applied:
+    assert Snakemake._safely_store_params is original  # Snakemake left alone
 
 def stored(store, params):
     obj = Snakemake.__new__(Snakemake)
@@ -300,7 +371,7 @@ def stored(store, params):
 
 plain = Params(fromdict={"cfg": {"edition": 2023, "scope": ["R4B"]}, "engine": "embedded", "n": 3})
 ours = stored(Snakemake._safely_store_params, plain)
-assert "pandas" not in sys.modules and "polars" not in sys.modules
+assert not applied or ("pandas" not in sys.modules and "polars" not in sys.modules)
 assert ours == stored(original, plain)  # this one imports pandas
 
 import numpy as np, pandas as pd
@@ -310,17 +381,32 @@ assert ours == stored(original, mixed), ours
 assert ours[2] == {0: "pd.DataFrame", 1: "np.ndarray"}
 print("ok")
 """
+    )
     assert python_stdout(code) == "ok"
 
 
 def test_workarounds_apply_only_to_the_audited_snakemake_code() -> None:
     """A function with the audited name but other source is refused (a Snakemake upgrade
-    that changes it leaves Snakemake alone); the installed Snakemake passes the check."""
+    that changes it leaves Snakemake alone); the audited release passes the check."""
     from snakemake.iocontainers import Snakemake
 
     from integratiescan.workflow import _audited
 
-    assert _audited(Snakemake._safely_store_params)
+    if SNAKEMAKE_VERSION == AUDITED_SNAKEMAKE:
+        assert _audited(Snakemake._safely_store_params)
+        assert (
+            python_stdout(
+                "from integratiescan.workflow import workarounds_apply; print(workarounds_apply())"
+            )
+            == "True"
+        )
+    assert (
+        python_stdout(
+            OTHER_SOURCE + "from integratiescan.workflow import workarounds_apply\n"
+            "print(workarounds_apply())"
+        )
+        == "False"
+    )
 
     def _safely_store_params(self, params):  # same name, different body
         return None
@@ -341,3 +427,15 @@ freeze_objects_at_exit()
 assert gc.get_freeze_count() == 0  # only at exit
 """
     assert python_stdout(code) == "frozen at exit: True"
+
+
+def test_workarounds_can_be_switched_off() -> None:
+    code = "from integratiescan.workflow import workarounds_apply; print(workarounds_apply())"
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, NO_WORKAROUNDS_ENV: "1"},
+    )
+    assert proc.stdout.strip() == "False"

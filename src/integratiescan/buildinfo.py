@@ -50,7 +50,9 @@ def source_date_epoch(root: str | Path = ".") -> int:
 
 def file_hashes(paths: Iterable[str | Path]) -> dict[str, str]:
     """SHA-256 per file name (sorted), as recorded in build metadata."""
-    from .readers import sha256_file  # lazily: the Snakefile imports this module
+    from integratiescan.intake.readers import (
+        sha256_file,  # lazily: the Snakefile imports this module
+    )
 
     return {Path(p).name: sha256_file(p) for p in sorted(paths, key=lambda p: Path(p).name)}
 
@@ -58,9 +60,9 @@ def file_hashes(paths: Iterable[str | Path]) -> dict[str, str]:
 def data_fingerprint(paths: Iterable[str | Path]) -> str:
     """Short SHA-256 over the sorted (file name, SHA-256) pairs of the raw inputs.
 
-    The definition lives in :func:`integratiescan.provenance.data_fingerprint`, which
+    The definition lives in :func:`integratiescan.audit.provenance.data_fingerprint`, which
     `integratiescan verify` also uses; this name is kept for the build-metadata step.
     """
-    from .provenance import data_fingerprint as fingerprint
+    from integratiescan.audit.provenance import data_fingerprint as fingerprint
 
     return fingerprint(paths)

@@ -17,9 +17,14 @@ REGULAR_EXCLUDED = ("L_OEKRAINE_2022",)
 BOOLEAN_KEYS = ("synthetic",)
 
 
+def edition_file(edition: int) -> str:
+    """The defaults file of an edition, root-relative (also where its mapping lives)."""
+    return f"config/editions/{edition}.yaml"
+
+
 def edition_defaults(edition: int, root: str | Path = ".") -> dict[str, Any]:
     """The defaults file of an edition, or an empty dict when there is none."""
-    path = Path(root) / "config" / "editions" / f"{edition}.yaml"
+    path = Path(root) / edition_file(edition)
     if not path.exists():
         return {}
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}

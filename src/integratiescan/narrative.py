@@ -51,6 +51,7 @@ from pathlib import Path
 import pandas as pd
 
 from integratiescan import nlformat as nl
+from integratiescan.indicators.table import read_text
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
@@ -97,10 +98,8 @@ def _to_bool(value: object) -> bool:
 
 def lees_indicatoren(source: str | Path | pd.DataFrame) -> pd.DataFrame:
     """Read (or normalise) an indicator table: numeric columns as floats, ``suppressed`` bool."""
-    if isinstance(source, pd.DataFrame):
-        df = source.copy()
-    else:
-        df = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    # a file goes through the one validated reader of the table
+    df = source.copy() if isinstance(source, pd.DataFrame) else read_text(source)
     for col in _NUMERIC + _NUMERIC_EXTRA + ("cohort", "edition"):
         if col in df.columns:
             df[col] = pd.to_numeric(df[col].replace("", None), errors="coerce")

@@ -10,6 +10,7 @@ from typing import Any
 from babel.dates import format_date
 
 from .config import version
+from .reader_audit import audit_script
 
 SYNTHETIC_NOTICE = "SYNTHETISCHE DATA – deze cijfers zijn geen bevindingen over MDT"
 ENV_RENDER_CACHE = "INTEGRATIESCAN_RENDER_CACHE"
@@ -78,8 +79,16 @@ def run(
     html: str | Path,
     pdf: str | Path,
     engine: str,
+    indicators_json: str | Path | None = None,
+    previous_revision: str | Path | None = None,
 ) -> dict[str, Any]:
-    """Render HTML and PDF once (one kernel, or none when the execution cache is valid)."""
+    """Render HTML and PDF once (one kernel, or none when the execution cache is valid).
+
+    With *indicators_json*, the HTML carries the published indicator rows, so the reader
+    sees each number's audit data at the number (:mod:`integratiescan.reader_audit`); with
+    *previous_revision* (the archived table of the previous revision) also the earlier value
+    of each revised number.
+    """
     import os
 
     from . import render
@@ -100,6 +109,9 @@ def run(
         output_stem=html.stem,
         engine=engine,
         cache_dir=render_cache_dir(),
+        html_after_body=(
+            audit_script(indicators_json, previous_revision) if indicators_json else ""
+        ),
     )
     return {
         "engine": result.engine,

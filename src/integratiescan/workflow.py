@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ RAW_ROOT = Path("data/raw")
 # The contract's tables, in contract order (tests/test_workflow.py checks they agree); kept
 # here so that parsing the Snakefile does not import pandas and pandera.
 CLEANED_TABLES = ("projecten", "vragenlijst_t0", "vragenlijst_t1", "maatjes")
-EDITION_KEYS = ("edition", "peildatum", "scope_rounds")
+EDITION_KEYS = ("edition", "peildatum", "scope_rounds", "mapping")
 
 
 def edition_config(config: dict[str, Any], edition: int) -> dict[str, Any]:
@@ -29,11 +30,41 @@ def edition_config(config: dict[str, Any], edition: int) -> dict[str, Any]:
     return with_edition_defaults({**shared, "edition": edition})
 
 
-def raw_path(edition: int, table: str) -> Path:
-    """The raw export of a table: ``<table>.csv`` or else ``<table>.xlsx``."""
-    csv = RAW_ROOT / str(edition) / f"{table}.csv"
-    xlsx = csv.with_suffix(".xlsx")
-    return xlsx if (not csv.exists() and xlsx.exists()) else csv
+def rule_config(config: dict[str, Any], rule: str) -> Callable[[Any], dict[str, Any]]:
+    """A rule's ``params.cfg``: only the keys of its edition config that the rule uses.
+
+    Snakemake reruns a job when its params change; giving every rule the whole config made a
+    change to a report-only key (say ``narrative``) rerun cleaning too. The keys per rule
+    come from the one rule table, ``provenance.RULES`` (which the crate records as well).
+    """
+    from integratiescan.audit.provenance import (
+        rule_config_keys,  # lazily: provenance imports this module
+    )
+
+    keys = rule_config_keys(rule)
+
+    def params(wildcards: Any) -> dict[str, Any]:
+        cfg = edition_config(config, int(wildcards.edition))
+        return {k: cfg[k] for k in keys if k in cfg}
+
+    return params
+
+
+# Export formats in the order a table's file is looked for (readers.FORMATS reads them; kept
+# here as well so that parsing the Snakefile does not import pandas; a test checks they agree).
+RAW_SUFFIXES = (".csv", ".xlsx", ".sav")
+
+
+def raw_path(edition: int, table: str, root: str | Path = ".") -> Path:
+    """The raw export of a table: ``<table>.csv``, else ``.xlsx``, else ``.sav`` (root-relative).
+
+    When none exists, the ``.csv`` path (so that a missing file is reported under that name).
+    """
+    base = RAW_ROOT / str(edition) / table
+    for suffix in RAW_SUFFIXES:
+        if (Path(root) / base.with_suffix(suffix)).exists():
+            return base.with_suffix(suffix)
+    return base.with_suffix(RAW_SUFFIXES[0])
 
 
 def raw_inputs(edition: int) -> list[str]:
@@ -71,6 +102,7 @@ WORKFLOW_PARTS = (
     "config",
     "scripts",
     "envs",
+    "requirements",
     "profiles",
     "data/raw",
     "data/reference",
@@ -239,9 +271,13 @@ def release_scheduler_timers() -> int:
     return cancelled
 
 
-# SHA-256 of the source of each Snakemake function a workaround below relies on, as read
-# when the workaround was written (Snakemake 9.27.1). A workaround is applied only while
-# those sources are unchanged; otherwise Snakemake is left alone and its test fails.
+#: The Snakemake release whose source the workarounds below were audited against; the lock
+#: (requirements/lock.txt) pins it, and tests/test_lock.py checks that the two agree.
+AUDITED_SNAKEMAKE = "9.27.1"
+# SHA-256 of the source of each Snakemake function a workaround below relies on, as read in
+# AUDITED_SNAKEMAKE. A workaround is applied only while those sources are unchanged; with any
+# other source (another Snakemake release that changed them) Snakemake is left alone, and the
+# build is the same, only slower (tests/test_workflow.py checks both cases).
 _AUDITED_SOURCES = {
     "PersistenceBase._serialize_param": (
         "ff4abd9080f2e597ec6626dadf17434accd73804cd6717aa884281922b742d0f"
@@ -255,10 +291,35 @@ _AUDITED_SOURCES = {
 }
 
 
+def workarounds_apply() -> bool:
+    """Whether the installed Snakemake has every audited source (the workarounds switch on)."""
+    try:
+        from snakemake.iocontainers import Snakemake
+        from snakemake.persistence import PersistenceBase
+    except ImportError:
+        return False
+    serialize = PersistenceBase.__dict__.get("_serialize_param")
+    return (
+        isinstance(serialize, property)
+        and _audited(serialize.fget)
+        and _audited(PersistenceBase.__dict__.get("_serialize_param_pandas"))
+        and _audited(Snakemake.__dict__.get("_safely_store_params"))
+    )
+
+
+#: Set to 1 to leave Snakemake alone even when it is the audited release (to rule the
+#: workarounds out when looking into a Snakemake problem; the build is the same, only slower).
+NO_WORKAROUNDS_ENV = "INTEGRATIESCAN_NO_SNAKEMAKE_WORKAROUNDS"
+
+
 def _audited(func: Any) -> bool:
     """Whether *func* (a Snakemake function) still has the source it was audited at."""
     import hashlib
     import inspect
+    import os
+
+    if os.environ.get(NO_WORKAROUNDS_ENV) == "1":
+        return False
 
     expected = _AUDITED_SOURCES.get(getattr(func, "__qualname__", ""))
     try:

@@ -34,32 +34,46 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def loaded(built_2023: Build) -> Iterator[tuple[object, list[str]]]:
-    """The report opened from a file:// URL; yields the page and its console errors."""
+def browser() -> Iterator[object]:
+    """One headless Chromium (Debian's; playwright never downloads a browser here)."""
     sync_api = pytest.importorskip("playwright.sync_api")
-    errors: list[str] = []
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on(
-                "console",
-                lambda msg: (
-                    errors.append(f"console.{msg.type}: {msg.text}")
-                    if msg.type == "error"
-                    else None
-                ),
-            )
-            page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-            page.on(
-                "requestfailed",
-                lambda req: errors.append(f"request failed: {req.url[:200]} ({req.failure})"),
-            )
-            page.goto(built_2023.html.resolve().as_uri(), wait_until="load")
-            page.wait_for_load_state("networkidle")
-            yield page, errors
+            yield chromium
         finally:
-            browser.close()
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def loaded(built_2023: Build, browser) -> Iterator[tuple[object, list[str]]]:
+    """The report opened from a file:// URL; yields the page and its console errors."""
+    errors: list[str] = []
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None
+        ),
+    )
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    page.on(
+        "requestfailed",
+        lambda req: errors.append(f"request failed: {req.url[:200]} ({req.failure})"),
+    )
+    # no request may leave the file: the report is one self-contained page
+    page.on(
+        "request",
+        lambda req: (
+            errors.append(f"external request: {req.url[:200]}")
+            if not req.url.startswith(("file:", "data:", "blob:"))
+            else None
+        ),
+    )
+    page.goto(built_2023.html.resolve().as_uri(), wait_until="load")
+    page.wait_for_load_state("networkidle")
+    yield page, errors
+    page.close()
 
 
 def test_no_console_errors(loaded) -> None:
@@ -183,3 +197,236 @@ def test_axe_no_serious_or_critical_wcag21_aa_violations(loaded) -> None:
         if v["impact"] in ("serious", "critical")
     ]
     assert not blocking, "\n".join(blocking)
+
+
+# --------------------------------------------------------------------------- the reader
+
+
+def _open(browser, build: Build, width: int, height: int = 900, **options):
+    page = browser.new_page(viewport={"width": width, "height": height}, **options)
+    page.goto(build.html.resolve().as_uri(), wait_until="load")
+    return page
+
+
+def _box(page, selector: str) -> dict | None:
+    return page.evaluate(
+        """sel => { const el = document.querySelector(sel);
+            if (!el) return null;
+            const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+            return {left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+                    width: r.width, height: r.height,
+                    shown: s.display !== 'none' && s.visibility !== 'hidden' && r.height > 0}; }""",
+        selector,
+    )
+
+
+def _preview(page) -> dict:
+    return page.evaluate(
+        """() => { const p = document.getElementById('integratiescan-preview');
+            return {shown: !!p && !p.hidden && p.getBoundingClientRect().height > 0,
+                    role: p && p.getAttribute('role'), text: p ? p.innerText : ''}; }"""
+    )
+
+
+def test_contents_stay_beside_the_text_on_a_wide_screen(built_2023: Build, browser) -> None:
+    page = _open(browser, built_2023, 1280)
+    try:
+        toc, main = _box(page, "nav#TOC"), _box(page, "main")
+        assert toc["shown"] and toc["right"] <= main["left"], (toc, main)
+        assert _box(page, ".toc-toggle")["shown"] is False
+        # far down the page the contents are still in view and mark the section being read
+        page.evaluate("document.getElementById('sec-conclusie').scrollIntoView()")
+        page.wait_for_timeout(300)
+        toc = _box(page, "nav#TOC")
+        assert toc["shown"] and 0 <= toc["top"] < 900 and toc["bottom"] > 0
+        current = page.evaluate(
+            "document.querySelector('nav#TOC a[aria-current=\"true\"]').getAttribute('href')"
+        )
+        assert current == "#sec-conclusie"
+        anchors = page.evaluate(
+            "[...document.querySelectorAll('main section[id] > h2 > a.anchor')]"
+            ".map(a => a.getAttribute('href') === '#' + a.parentElement.parentElement.id)"
+        )
+        assert anchors and all(anchors)
+    finally:
+        page.close()
+
+
+def test_contents_fold_behind_a_button_on_a_phone(built_2023: Build, browser) -> None:
+    page = _open(browser, built_2023, 390, 844)
+    try:
+        button = page.locator("button.toc-toggle")
+        assert button.is_visible() and button.get_attribute("aria-expanded") == "false"
+        assert not page.locator("nav#TOC").is_visible()
+        button.focus()
+        page.keyboard.press("Enter")
+        assert button.get_attribute("aria-expanded") == "true"
+        assert page.locator("nav#TOC").is_visible()
+        page.locator("nav#TOC a[href='#sec-conclusie']").click()
+        assert page.evaluate("location.hash") == "#sec-conclusie"
+        assert not page.locator("nav#TOC").is_visible()  # folded again after choosing
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        page.close()
+
+
+def _first_ref(page, selector: str) -> str:
+    href = page.evaluate(
+        "sel => document.querySelector(sel).getAttribute('href')",
+        selector,
+    )
+    assert href, f"no {selector} in the report"
+    return href
+
+
+@pytest.mark.parametrize("how", ["hover", "focus"])
+def test_previews_of_a_figure_a_citation_and_a_number(built_2023: Build, browser, how) -> None:
+    import json
+
+    indicators = json.loads(
+        (built_2023.root / "results" / "2023" / "indicators.json").read_text(encoding="utf-8")
+    )
+    rows = {r["indicator_id"]: r for r in indicators["indicators"]}
+    page = _open(browser, built_2023, 1280)
+    try:
+        cases = []
+        fig = _first_ref(page, "main p a[href^='#fig-']")
+        caption = page.evaluate(
+            "id => document.getElementById(id).querySelector('figcaption').innerText", fig[1:]
+        )
+        cases.append((f"main p a[href='{fig}']", [caption[:60]]))
+        ref = _first_ref(page, "main .citation a[href^='#ref-']")
+        entry = page.evaluate("id => document.getElementById(id).innerText", ref[1:])
+        cases.append((f"main .citation a[href='{ref}']", [entry[:60]]))
+        number = _first_ref(page, "main p a[href^='#ind-']")
+        row = rows[number[len("#ind-") :]]
+        shown = page.evaluate(
+            "h => document.querySelector(`main p a[href='${h}']`).textContent", number
+        )
+        expected = [f"Indicator {row['indicator_id']}", row["definition_nl"], shown]
+        expected.append(row["source_tables"])
+        if row.get("n") is not None:
+            from integratiescan import nlformat
+
+            expected.append(nlformat.aantal(row["n"]))
+        cases.append((f"main p a[href='{number}']", expected))
+        for selector, texts in cases:
+            link = page.locator(selector).first
+            link.scroll_into_view_if_needed()
+            if how == "hover":
+                link.hover()
+            else:
+                link.focus()
+            page.wait_for_timeout(100)
+            preview = _preview(page)
+            assert preview["shown"] and preview["role"] == "tooltip", selector
+            for text in texts:
+                assert " ".join(str(text).split()) in " ".join(preview["text"].split()), (
+                    selector,
+                    text,
+                    preview["text"][:300],
+                )
+            assert link.get_attribute("aria-describedby") == "integratiescan-preview"
+            page.keyboard.press("Escape")
+            assert not _preview(page)["shown"], f"Escape did not close the preview of {selector}"
+            assert link.get_attribute("aria-describedby") is None
+            page.mouse.move(0, 0)
+    finally:
+        page.close()
+
+
+def test_audit_data_hold_only_published_rows(built_2023: Build, loaded) -> None:
+    import json
+
+    page, _ = loaded
+    data = json.loads(page.evaluate("document.getElementById('integratiescan-audit').textContent"))
+    indicators = json.loads(
+        (built_2023.root / "results" / "2023" / "indicators.json").read_text(encoding="utf-8")
+    )
+    source = {r["indicator_id"]: r for r in indicators["indicators"]}
+    assert [r["id"] for r in data["indicators"]] == list(source)
+    for row in data["indicators"]:
+        if source[row["id"]]["suppressed"]:
+            assert not {"value", "n", "ci", "fraction", "previous"} & set(row), row
+    linked = page.evaluate(
+        "[...document.querySelectorAll('main a[href^=\"#ind-\"]')]"
+        ".map(a => a.getAttribute('href').slice(5))"
+    )
+    assert linked and set(linked) <= set(source)
+
+
+def test_without_javascript_every_link_still_leads_to_its_target(
+    built_2023: Build, browser
+) -> None:
+    page = _open(browser, built_2023, 390, 844, java_script_enabled=False)
+    try:
+        assert page.locator("nav#TOC").is_visible()  # not folded away without the script
+        assert not page.locator("button.toc-toggle").is_visible()
+        for selector in (
+            "main p a[href^='#fig-']",
+            "main .citation a[href^='#ref-']",
+            "main p a[href^='#ind-']",
+        ):
+            link = page.locator(selector).first
+            href = link.get_attribute("href")
+            link.scroll_into_view_if_needed()
+            link.click()
+            assert page.evaluate("location.hash") == href
+            target = page.locator(f"[id='{href[1:]}']")
+            assert target.count() == 1 and target.is_visible()
+            top = target.evaluate("el => el.getBoundingClientRect().top")
+            assert -1 <= top < 844, (href, top)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations_best_practices_included(
+    built_2023: Build, browser, scheme
+) -> None:
+    pytest.importorskip("axe_playwright_python")
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = _open(browser, built_2023, 1280, color_scheme=scheme)
+    try:
+        results = Axe().run(
+            page,
+            options={
+                "runOnly": {"type": "tag", "values": [*AXE_TAGS, "best-practice"]},
+                "resultTypes": ["violations"],
+            },
+        )
+    finally:
+        page.close()
+    violations = results.response["violations"]
+    print(
+        f"\naxe-core {results.response['testEngine']['version']} ({scheme}): "
+        f"{len(violations)} violations"
+    )
+    found = [
+        f"{v['impact']} {v['id']}: {v['help']} ({len(v['nodes'])} nodes, e.g. "
+        f"{v['nodes'][0]['target']}: {v['nodes'][0]['html'][:150]})"
+        for v in violations
+    ]
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_screenshots_with_a_preview_open(built_2023: Build, browser, scheme, width) -> None:
+    """Screenshots to look at (test-artifacts/): each with the preview of a figure open."""
+    page = _open(browser, built_2023, width, 900 if width > 400 else 844, color_scheme=scheme)
+    try:
+        link = page.locator("main p a[href^='#fig-']").nth(1)
+        link.scroll_into_view_if_needed()
+        page.mouse.wheel(0, -250)
+        page.wait_for_timeout(200)
+        link.hover()
+        page.wait_for_timeout(200)
+        assert _preview(page)["shown"]
+        path = SCREENSHOT.parent / f"reader-{width}-{scheme}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(path))
+        assert path.stat().st_size > 10_000
+    finally:
+        page.close()

@@ -29,6 +29,7 @@ def render(
     output_stem: str | None = None,
     engine: str = "auto",
     cache_dir: str | Path | None = None,
+    html_after_body: str = "",
 ) -> RenderResult:
     """Render *qmd_path* to each format in *to* ("html", "pdf").
 
@@ -37,7 +38,8 @@ def render(
     (unless it has ``error: true``), when pandoc or typst fail, or the source is invalid.
     With *cache_dir*, the embedded engine replays the cell outputs of an earlier execution
     whose code and inputs are unchanged (:mod:`integratiescan.render.cache`); Quarto has its
-    own ``freeze``/``cache`` options and ignores it.
+    own ``freeze``/``cache`` options and ignores it. *html_after_body* is HTML put before
+    ``</body>`` of the HTML output (the report's audit data), with both engines.
     """
     qmd = Path(qmd_path).resolve()
     if not qmd.is_file():
@@ -55,8 +57,17 @@ def render(
         raise ValueError("output_stem must be a bare file name, not a path")
     chosen = resolve_engine(engine)
     if chosen == "quarto":
-        return render_quarto(qmd, formats, dict(params or {}), dict(metadata or {}), out_dir, stem)
+        return render_quarto(
+            qmd, formats, dict(params or {}), dict(metadata or {}), out_dir, stem, html_after_body
+        )
     cache = Path(cache_dir).resolve() if cache_dir is not None else None
     return render_embedded(
-        qmd, formats, dict(params or {}), dict(metadata or {}), out_dir, stem, cache
+        qmd,
+        formats,
+        dict(params or {}),
+        dict(metadata or {}),
+        out_dir,
+        stem,
+        cache,
+        html_after_body,
     )

@@ -31,11 +31,13 @@ LABELS = {
         "toc-title": "Inhoudsopgave",
         "version-label": "Versie",
         "abstract-title": "Samenvatting",
+        "skip-label": "Naar de tekst",
     },
     "en": {
         "toc-title": "Table of contents",
         "version-label": "Version",
         "abstract-title": "Abstract",
+        "skip-label": "Skip to the text",
     },
 }
 # Metadata keys that steer rendering and must not reach pandoc as document metadata.
@@ -167,11 +169,44 @@ def _stderr_warnings(text: str) -> list[str]:
     return warnings
 
 
-def _pandoc_cmd(fmt: str, md: Path, meta_file: Path, out: Path, meta: dict[str, Any]) -> list[str]:
-    cmd = [
-        pandoc_path(),
-        str(md),
-        "--from=markdown",
+def reader_script() -> str:
+    """The reader's behaviour (contents, previews, audit at the number) as a script element."""
+    js = (TEMPLATES / "reader.js").read_text(encoding="utf-8")
+    return f"<script>\n{js}</script>\n"
+
+
+def after_body_file(work: Path, html_after_body: str) -> Path:
+    """Everything the page gets before ``</body>``: the caller's HTML, then the reader."""
+    path = work / "after-body.html"
+    path.write_text(
+        html_after_body + ("\n" if html_after_body else "") + reader_script(), encoding="utf-8"
+    )
+    return path
+
+
+def _pandoc_cmd(
+    fmt: str,
+    md: Path | None,
+    meta_file: Path,
+    out: Path,
+    meta: dict[str, Any],
+    *,
+    after_body: Path | None = None,
+    embed: bool = True,
+    css: str | None = None,
+    source_format: str = "markdown",
+    resource_dir: Path | None = None,
+) -> list[str]:
+    """pandoc's command line for one format (*md* None: the document comes on stdin).
+
+    The live preview (render/preview.py) uses the HTML command with ``embed=False`` (the
+    server serves figures and the style sheet) and a JSON document on stdin.
+    """
+    cmd = [pandoc_path()]
+    if md is not None:
+        cmd.append(str(md))
+    cmd += [
+        f"--from={source_format}",
         f"--metadata-file={meta_file}",
         f"--lua-filter={_template('quarto.lua')}",
         "--citeproc",
@@ -183,11 +218,14 @@ def _pandoc_cmd(fmt: str, md: Path, meta_file: Path, out: Path, meta: dict[str, 
         cmd += [
             "--to=html5",
             f"--template={_template('html.html')}",
-            f"--css={_template('style.css')}",
-            "--embed-resources",
+            f"--css={css or _template('style.css')}",
             "--section-divs",
-            f"--resource-path=.:{md.parent}",
+            f"--resource-path=.:{resource_dir or (md.parent if md else '.')}",
         ]
+        if embed:
+            cmd.append("--embed-resources")
+        if after_body is not None:
+            cmd.append(f"--include-after-body={after_body}")
         if meta.get("toc"):
             cmd.append("--toc")
             cmd.append(f"--toc-depth={int(meta.get('toc-depth', 3))}")
@@ -224,6 +262,7 @@ def render_embedded(
     output_dir: Path,
     output_stem: str,
     cache_dir: Path | None = None,
+    html_after_body: str = "",
 ) -> RenderResult:
     t_start = time.perf_counter()
     result = RenderResult(engine="embedded")
@@ -275,7 +314,8 @@ def render_embedded(
             meta_file = work / f"meta-{fmt}.yaml"
             meta_file.write_text(dump_yaml(fmeta, sort_keys=True), encoding="utf-8")
             out = work / (f"{output_stem}.html" if fmt == "html" else f"{output_stem}.typ")
-            cmd = _pandoc_cmd(fmt, md, meta_file, out, fmeta)
+            after = after_body_file(work, html_after_body) if fmt == "html" else None
+            cmd = _pandoc_cmd(fmt, md, meta_file, out, fmeta, after_body=after)
             procs[fmt] = (
                 subprocess.Popen(cmd, cwd=doc_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE),
                 out,

@@ -36,6 +36,9 @@ class ExecResult:
     execute: float = 0.0
     warnings: list[str] = field(default_factory=list)
     cache: str = "off"  # "off", "hit" (outputs replayed) or "miss" (executed and recorded)
+    # the markdown in document order, one piece per markdown cell or code cell (the preview
+    # re-parses only the pieces that changed); markdown == "\n".join(parts)
+    parts: list[str] = field(default_factory=list)
 
 
 def strip_ansi(text: str) -> str:
@@ -542,7 +545,8 @@ def _execute(
         if isinstance(kernel, _Kernel):
             kernel.__exit__(None, None, None)
     result.execute = time.perf_counter() - t1
-    result.markdown = "\n".join(p.rstrip("\n") + "\n" for p in writer.parts if p.strip())
+    result.parts = [p.rstrip("\n") + "\n" for p in writer.parts if p.strip()]
+    result.markdown = "\n".join(result.parts)
     return result
 
 

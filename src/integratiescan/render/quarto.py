@@ -25,6 +25,14 @@ def _kv(key: str, value: Any) -> str:
     return f"{key}:{text}"
 
 
+def insert_before_body_end(html: bytes, snippet: str) -> bytes:
+    """*snippet* just before the last ``</body>`` (Quarto writes its own page)."""
+    at = html.rfind(b"</body>")
+    if at < 0:
+        raise RenderError("quarto's HTML has no </body>")
+    return html[:at] + snippet.encode("utf-8") + b"\n" + html[at:]
+
+
 def render_quarto(
     qmd_path: Path,
     to: tuple[str, ...],
@@ -32,6 +40,7 @@ def render_quarto(
     metadata: dict[str, Any] | None,
     output_dir: Path,
     output_stem: str,
+    html_after_body: str = "",
 ) -> RenderResult:
     quarto = shutil.which("quarto")
     if quarto is None:
@@ -70,7 +79,10 @@ def render_quarto(
             if not produced.exists():
                 raise RenderError(f"quarto did not produce {produced.name}")
             target = output_dir / produced.name
-            atomic.write_bytes(target, produced.read_bytes())
+            data = produced.read_bytes()
+            if fmt == "html" and html_after_body:
+                data = insert_before_body_end(data, html_after_body)
+            atomic.write_bytes(target, data)
             result.outputs[fmt] = target
     tmp.cleanup()
     result.timings = {"total": time.perf_counter() - t0}

@@ -419,8 +419,13 @@ local function column_widths(tbl)
   return tbl
 end
 
+-- the heading above each table, in document order: names a table that has no caption
+local last_heading = nil
+local unnamed_tables = {}
+
 local pass_format = {
   Header = function(h)
+    last_heading = pandoc.utils.stringify(h.content)
     if IS_TYPST and min_level > 1 then
       h.level = math.max(1, h.level - (min_level - 1))
       return h
@@ -447,7 +452,16 @@ local pass_format = {
       -- a wide table scrolls inside its own box on a narrow screen, not the whole page; the
       -- box is focusable and named so keyboard and screen-reader users can scroll it too
       local name = pandoc.utils.stringify(tbl.caption.long)
-      if name == "" then name = "Tabel" end
+      if name == "" then
+        -- landmark names must be unique: name it after its section, counted within it
+        local section = last_heading or ""
+        unnamed_tables[section] = (unnamed_tables[section] or 0) + 1
+        name = titles.tbl
+        if section ~= "" then name = name .. NBSP .. "(" .. section .. ")" end
+        if unnamed_tables[section] > 1 then
+          name = name .. " " .. tostring(unnamed_tables[section])
+        end
+      end
       -- attributes as a list of pairs: a Lua table's key order would vary between runs
       return pandoc.Div({ tbl }, pandoc.Attr("", { "table-wrap" },
         { { "tabindex", "0" }, { "role", "region" }, { "aria-label", name } }))

@@ -7,9 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from . import indicators
-from .atomic import atomic_path, write_text
-from .disclosure_audit import relations_json
+from integratiescan.atomic import atomic_path, write_text
+from integratiescan.audit.disclosure_audit import relations_json
+from integratiescan.indicators import compute as indicators
 
 TABLES = ("projecten", "vragenlijst_t0", "vragenlijst_t1", "maatjes")
 

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .relations import Cell, Relation
+from integratiescan.relations import Cell, Relation
 
 __all__ = [
     "AUDITED_FIELDS",

@@ -20,9 +20,10 @@ import pyarrow as pa_arrow
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import contract
-from .atomic import atomic_path, write_text
-from .readers import RawTable, ReadError, read_table
+from integratiescan.atomic import atomic_path, write_text
+from integratiescan.intake import contract
+from integratiescan.intake import mapping as mapping_
+from integratiescan.intake.readers import RawTable, ReadError, read_table
 
 MAX_SHOWN = 20
 REASON_BLANK = "lege regel (alle cellen leeg)"
@@ -39,11 +40,20 @@ class Failure:
     value: str
     rule: str
 
+    def location(self) -> str:
+        """Where, in the words of the file's tool: line (CSV, Excel), case (SPSS), key (config)."""
+        if self.file.endswith((".yaml", ".yml")):
+            return f"{self.file}, key {self.column}"
+        if self.file.lower().endswith(".sav"):
+            if not self.column:  # the file as a whole (unreadable, no cases)
+                return self.file
+            where = f"case {self.line}" if self.line else "variable list"
+            return f"{self.file}, {where}, column '{self.column}'"
+        return f"{self.file}, line {self.line}, column '{self.column}'"
+
     def message(self) -> str:
         shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
-        return (
-            f"{self.file}, line {self.line}, column '{self.column}': value {shown!r}: {self.rule}"
-        )
+        return f"{self.location()}: value {shown!r}: {self.rule}"
 
 
 class ValidationFailed(Exception):
@@ -86,8 +96,9 @@ class CleanResult:
 
 def _header_failures(raw: RawTable, spec: contract.TableSpec) -> list[Failure]:
     present = set(raw.frame.columns)
+    line = 0 if raw.unit == "case" else 1  # a .sav file has no header line
     return [
-        Failure(raw.path.name, 1, col, "", "required column is missing from the header")
+        Failure(raw.path.name, line, col, "", "required column is missing from the header")
         for col in spec.column_names
         if col not in present
     ]
@@ -285,22 +296,67 @@ def write_parquet(frame: pd.DataFrame, table: str, path: str | Path) -> None:
 # --------------------------------------------------------------------------- cleaning
 
 
-def clean_edition(
-    paths: dict[str, str | Path], edition: int, peildatum: dt.date
-) -> dict[str, CleanResult]:
-    """Validate and clean all raw tables of an edition; raise ValidationFailed on any failure."""
+def mapping_failures(mapping: dict | None, source: str) -> list[Failure]:
+    """Mapping entries the contract refuses, as failures located in the config file."""
+    return [Failure(source, 0, p.key, p.value, p.message) for p in mapping_.problems(mapping)]
+
+
+def read_mapped(
+    paths: dict[str, str | Path], mapping: dict | None, source: str
+) -> tuple[dict[str, RawTable], dict[str, dict], list[Failure]]:
+    """Read every table and apply the edition's mapping: (tables, changes, read failures)."""
     raws: dict[str, RawTable] = {}
-    failures: list[Failure] = []
+    changes: dict[str, dict] = {}
+    failures = mapping_failures(mapping, source)
+    if failures:
+        return raws, changes, failures
     for name in contract.TABLES:
+        m = mapping_.table_mapping(mapping, name)
         try:
-            raws[name] = read_table(paths[name])
+            raw = read_table(paths[name], m.sheet, m.header_row)
         except ReadError as exc:
-            failures.append(Failure(exc.path.name, 1, "", "", exc.message))
+            line = 0 if Path(paths[name]).suffix.lower() == ".sav" else 1
+            failures.append(Failure(exc.path.name, line, "", "", exc.message))
+            continue
+        raws[name], changes[name] = mapping_.apply(raw, m)
+    return raws, changes, failures
+
+
+def _with_hints(failures: list[Failure], mapping: dict | None, source: str) -> list[Failure]:
+    """Name the mapping key behind a failing column, so the analyst knows where to look."""
+    if not mapping:
+        return failures
+    files = {}
+    out = []
+    for f in failures:
+        table = files.setdefault(f.file, Path(f.file).stem)
+        if table not in contract.TABLES:
+            out.append(f)
+            continue
+        hint = mapping_.hint(mapping_.table_mapping(mapping, table), f.column, source)
+        out.append(Failure(f.file, f.line, f.column, f.value, f.rule + hint) if hint else f)
+    return out
+
+
+def clean_edition(
+    paths: dict[str, str | Path],
+    edition: int,
+    peildatum: dt.date,
+    mapping: dict | None = None,
+    mapping_source: str = "config",
+) -> dict[str, CleanResult]:
+    """Validate and clean all raw tables of an edition; raise ValidationFailed on any failure.
+
+    ``mapping`` is the edition's ``mapping`` setting (renames, recodes, date formats, sheets),
+    applied before validation; ``mapping_source`` names the file it came from, for messages
+    and the cleaning log.
+    """
+    raws, changes, failures = read_mapped(paths, mapping, mapping_source)
     if failures:
         raise ValidationFailed(failures, edition)
     failures, frames, blanks = validate_raw(raws, edition)
     if failures:
-        raise ValidationFailed(failures, edition)
+        raise ValidationFailed(_with_hints(failures, mapping, mapping_source), edition)
 
     results: dict[str, CleanResult] = {}
     for name, raw in raws.items():
@@ -328,12 +384,24 @@ def clean_edition(
                 "rows_kept": int(len(typed)),
                 "rows_set_aside": set_aside,
                 "notes": notes,
+                "mapping": _mapping_record(name, mapping, mapping_source, changes[name]),
             },
         )
     _mark_pairs(results)
     for r in results.values():
         assert r.log["rows_read"] == r.log["rows_kept"] + sum(r.log["rows_set_aside"].values())
     return results
+
+
+def _mapping_record(name: str, mapping: dict | None, source: str, changes: dict) -> dict | None:
+    """What the log says about the mapping: its source and entries, and the cells it changed.
+
+    ``None`` when nothing was mapped (no entries for the table, no SPSS user-missing values).
+    """
+    applied = mapping_.table_mapping(mapping, name).as_dict()
+    if not applied and not changes:
+        return None
+    return {"source": source if applied else None, "applied": applied, **changes}
 
 
 def _in_each_other(ids0: pd.Series, ids1: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -382,11 +450,13 @@ def run_step(
     peildatum: dt.date,
     out_dir: str | Path,
     errors_csv: str | Path,
+    mapping: dict | None = None,
+    mapping_source: str = "config",
 ) -> tuple[int, str]:
     """Clean an edition into ``out_dir``; return (exit status, message) for the caller."""
     out_dir = Path(out_dir)
     try:
-        results = clean_edition(raw, edition, peildatum)
+        results = clean_edition(raw, edition, peildatum, mapping, mapping_source)
     except ValidationFailed as exc:
         write_failures(exc, errors_csv)
         return 1, exc.summary(errors_csv=str(errors_csv))
@@ -404,9 +474,12 @@ def run_step(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m integratiescan.clean``: clean one edition outside Snakemake."""
+    """``python -m integratiescan.intake.clean``: clean one edition outside Snakemake."""
     import argparse
     import sys
+
+    from integratiescan.config import edition_defaults, edition_file
+    from integratiescan.workflow import RAW_SUFFIXES
 
     ap = argparse.ArgumentParser(description=main.__doc__)
     ap.add_argument("--edition", type=int, required=True)
@@ -415,14 +488,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out-dir", help="default data/processed/<edition>")
     args = ap.parse_args(argv)
     raw_dir = Path(args.raw_dir or f"data/raw/{args.edition}")
-    raw = {}
-    for t in contract.TABLES:
-        csv = raw_dir / f"{t}.csv"
-        raw[t] = (
-            csv
-            if csv.exists() or not csv.with_suffix(".xlsx").exists()
-            else csv.with_suffix(".xlsx")
+    raw = {
+        t: next(
+            (p for s in RAW_SUFFIXES if (p := raw_dir / f"{t}{s}").exists()),
+            raw_dir / f"{t}.csv",
         )
+        for t in contract.TABLES
+    }
     out_dir = Path(args.out_dir or f"data/processed/{args.edition}")
     status, message = run_step(
         raw,
@@ -432,6 +504,8 @@ def main(argv: list[str] | None = None) -> int:
         Path("data/validation") / str(args.edition) / "validation-errors.csv"
         if not args.out_dir
         else out_dir.parent / "validation-errors.csv",
+        edition_defaults(args.edition).get("mapping"),
+        edition_file(args.edition),
     )
     print(message, file=sys.stderr if status else sys.stdout)
     return status

@@ -33,11 +33,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from . import workflow as _workflow
-from .atomic import write_text
-from .config import version as report_version
-from .digest import sha256_file
+from integratiescan import __version__
+from integratiescan import toolchain as _toolchain
+from integratiescan import workflow as _workflow
+from integratiescan.atomic import write_text
+from integratiescan.config import version as report_version
+from integratiescan.digest import sha256_file
 
 RO_CRATE = "https://w3id.org/ro/crate/1.1"
 PROFILES = (
@@ -178,11 +179,12 @@ class RuleSpec:
     optional_inputs: tuple[str, ...] = ()
 
 
-RAW = "{raw}"  # placeholder: the raw exports of the edition (csv or xlsx per table)
+RAW = "{raw}"  # placeholder: the raw exports of the edition (csv, xlsx or sav per table)
 CODE = "{code}"  # placeholder: the package files the rule's script runs (workflow.script_code)
 PARQUET = "data/processed/{edition}/{table}.parquet"
 CLEANING_LOG = "data/processed/{edition}/{table}.cleaning.json"
 REFERENCE = "data/reference/components.csv"
+LOCK = _toolchain.LOCK_FILE
 INDICATORS_CSV = "results/{edition}/indicators.csv"
 INDICATORS_JSON = "results/{edition}/indicators.json"
 COMPONENTS_CSV = "results/{edition}/components.csv"
@@ -211,7 +213,7 @@ RULES: dict[str, RuleSpec] = {
                 RAW,
             ),
             (PARQUET, CLEANING_LOG),
-            ("edition", "peildatum"),
+            ("edition", "peildatum", "mapping"),
             "logs/{edition}/clean.log",
             "Validate the raw exports against the data contract; write typed tables.",
         ),
@@ -254,10 +256,7 @@ RULES: dict[str, RuleSpec] = {
         RuleSpec(
             "build_metadata",
             "scripts/build_metadata.py",
-            (
-                CODE,
-                RAW,
-            ),
+            (CODE, RAW, LOCK),
             (BUILD_METADATA,),
             (
                 "edition",
@@ -269,7 +268,7 @@ RULES: dict[str, RuleSpec] = {
                 "disclosure_min_n",
             ),
             "logs/{edition}/build_metadata.log",
-            "Record version, commit, data fingerprint and raw-file hashes of the build.",
+            "Record version, commit, data fingerprint, raw-file hashes and tools of the build.",
         ),
         RuleSpec(
             "report",
@@ -332,20 +331,32 @@ PROVENANCE_RULE = RuleSpec(
 )
 
 
+def recorded_config_keys() -> tuple[str, ...]:
+    """Every configuration key a rule uses: the values the crate records (and so the
+    provenance rule's parameters)."""
+    return tuple(sorted({k for s in (*RULES.values(), PROVENANCE_RULE) for k in s.config_keys}))
+
+
+def rule_config_keys(rule: str) -> tuple[str, ...]:
+    """The configuration keys rule *rule* is given as ``params.cfg`` (the one table: RULES).
+
+    The provenance rule records every key in the crate, so it is given all of them.
+    """
+    if rule == PROVENANCE_RULE.name:
+        return recorded_config_keys()
+    return RULES[rule].config_keys
+
+
 def figure_ids() -> tuple[str, ...]:
     """The figure ids of the report (as the Snakefile expands them)."""
     return tuple(_workflow.FIGURE_IDS)
 
 
 def raw_files(edition: int, root: str | os.PathLike[str] = ".") -> list[str]:
-    """Raw exports of an edition, root-relative, in contract table order (csv, else xlsx)."""
-    out = []
-    for table in _workflow.CLEANED_TABLES:
-        csv = f"data/raw/{edition}/{table}.csv"
-        xlsx = f"data/raw/{edition}/{table}.xlsx"
-        use_xlsx = not (Path(root) / csv).exists() and (Path(root) / xlsx).exists()
-        out.append(xlsx if use_xlsx else csv)
-    return out
+    """Raw exports of an edition, root-relative, in contract table order (csv, xlsx or sav)."""
+    return [
+        _workflow.raw_path(edition, table, root).as_posix() for table in _workflow.CLEANED_TABLES
+    ]
 
 
 def report_stem(cfg: Mapping[str, Any]) -> str:
@@ -517,6 +528,9 @@ def build_crate(
     if dirty is None:
         dirty = (meta or {}).get("commit_dirty", git_dirty(root))
     versions = dict(versions if versions is not None else package_versions())
+    tools = (meta or {}).get("toolchain") or {}
+    locked = dict(tools.get("packages") or {})
+    versions.update(locked)  # what the build step recorded wins over a later look
     date = build_date(meta)
 
     crate_abs = crate_dir.resolve()
@@ -580,9 +594,30 @@ def build_crate(
             ent["description"] = f"integratiescan {ver} at commit {commit_text}"
         g.add(ent)
         software.append(sid)
+    if tools:
+        g.add(
+            {
+                "@id": "#toolchain-lock-sha256",
+                "@type": "PropertyValue",
+                "propertyID": "sha256",
+                "name": f"SHA-256 of {tools.get('lock_file', LOCK)} at build time",
+                "value": str(tools.get("lock_sha256", "unknown")),
+            }
+        )
+        g.add(
+            {
+                "@id": "#toolchain",
+                "@type": "CreativeWork",
+                "name": "locked toolchain: the installed version of every package of the lock",
+                "description": f"Python {tools.get('python', 'unknown')}; "
+                f"{len(locked)} packages pinned by {tools.get('lock_file', LOCK)}",
+                "identifier": {"@id": "#toolchain-lock-sha256"},
+                "hasPart": _ref(f"#software-{name}" for name in locked),
+            }
+        )
 
     # configuration values, as workflow parameters
-    all_keys = sorted({k for s in (*RULES.values(), PROVENANCE_RULE) for k in s.config_keys})
+    all_keys = recorded_config_keys()
     for key in all_keys:
         g.add(
             {

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .relations import Relation
+from integratiescan.relations import Relation
 
 __all__ = [
     "ADMINISTRATIVE_DOMAINS",
@@ -357,7 +357,7 @@ def secondary_suppression(
     secondary suppression (rule ``secundair``). A table with nothing withheld is returned
     unchanged. Raises ValueError when a withheld count cannot be protected.
     """
-    from .disclosure_audit import first_derivable, iter_findings
+    from integratiescan.audit.disclosure_audit import first_derivable, iter_findings
 
     out = table.copy(deep=True)
     log = log.copy()

@@ -1,10 +1,11 @@
 """Reading raw exports as text, whatever dialect the export tool chose.
 
 Monitoring exports arrive as CSV written by different tools (UTF-8 with or without BOM,
-Windows-1252 from Dutch Excel, comma- or semicolon-delimited) or as ``.xlsx``. Every reader
-returns the same thing: all cells as strings (empty string for an empty cell), indexed by the
-line number in the source file (header = line 1), so validation errors can point at the line
-an analyst sees in an editor or spreadsheet.
+Windows-1252 from Dutch Excel, comma- or semicolon-delimited), as ``.xlsx`` or as an SPSS
+``.sav`` file from a survey tool. Every reader returns the same thing: all cells as strings
+(empty string for an empty cell), indexed by the line number in the source file (header =
+line 1; for ``.sav`` the case number), so validation errors can point at the line an analyst
+sees in an editor, spreadsheet or SPSS's data view.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ import datetime as dt
 import hashlib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from .digest import sha256_file
+from integratiescan.digest import sha256_file
 
 CSV_DELIMITERS = ",;"
+#: Accepted export formats by file extension, in the order a table's file is looked for.
+FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".sav": "sav"}
 BOM = b"\xef\xbb\xbf"
 NEWLINE = ord("\n")
 # A run of the ASCII characters str.isspace() accepts (including \x1c-\x1f).
@@ -46,8 +49,21 @@ class RawTable:
     path: Path
     frame: pd.DataFrame  # string cells; index = line number in the file
     sha256: str
-    encoding: str  # utf-8, utf-8-sig, cp1252 or xlsx
+    encoding: str  # utf-8, utf-8-sig, cp1252 or xlsx; for .sav the file's declared encoding
     delimiter: str | None
+    # .sav only: cells that held a user-missing value (now empty), as case numbers per column
+    user_missing: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    sheets: tuple[str, ...] = ()  # .xlsx only: the workbook's sheet names
+
+    @property
+    def format(self) -> str:
+        """The export format: csv, xlsx or sav (from the file's extension)."""
+        return FORMATS.get(self.path.suffix.lower(), "csv")
+
+    @property
+    def unit(self) -> str:
+        """What a row number in error messages counts: SPSS numbers cases, not lines."""
+        return "case" if self.format == "sav" else "line"
 
 
 def _utf8(data: bytes) -> tuple[bytes, str]:
@@ -208,19 +224,30 @@ def _cell_text(value: object) -> str:
     return str(value).strip() if isinstance(value, str) else str(value)
 
 
-def read_xlsx(path: str | Path) -> RawTable:
-    """Read the first sheet of an .xlsx export as text cells indexed by spreadsheet row."""
+def read_xlsx(path: str | Path, sheet: str | None = None, header_row: int = 1) -> RawTable:
+    """Read one sheet of an .xlsx export as text cells indexed by spreadsheet row.
+
+    ``sheet`` names the sheet (default: the first); ``header_row`` is the spreadsheet row that
+    holds the column names (rows above it, such as a title, are skipped).
+    """
     from openpyxl import load_workbook
 
     path = Path(path)
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
-        ws = wb.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        names = tuple(wb.sheetnames)
+        if sheet is not None and sheet not in names:
+            raise ReadError(path, f"no sheet named {sheet!r} (sheets: {', '.join(names)})")
+        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+        rows = [
+            [_cell_text(v) for v in row]
+            for row in ws.iter_rows(min_row=header_row, values_only=True)
+        ]
     finally:
         wb.close()
+    where = f"sheet {ws.title!r}" + (f", row {header_row}" if header_row != 1 else "")
     if not rows or all(c == "" for c in rows[0]):
-        raise ReadError(path, "the first sheet is empty (no header, no rows)")
+        raise ReadError(path, f"{where} is empty (no header, no rows)")
     header = rows[0]
     while header and header[-1] == "":
         header = header[:-1]
@@ -230,17 +257,89 @@ def read_xlsx(path: str | Path) -> RawTable:
     while body and all(c == "" for c in body[-1]):
         body.pop()
     if not body:
-        raise ReadError(path, "the first sheet has a header but no data rows")
+        raise ReadError(path, f"{where} has a header but no data rows")
     frame = pd.DataFrame(body, columns=[h.strip() for h in header], dtype=str)
-    frame.index = pd.RangeIndex(2, len(body) + 2, name="regel")
-    return RawTable(path, frame, sha256_file(path), "xlsx", None)
+    frame.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(body), name="regel")
+    return RawTable(path, frame, sha256_file(path), "xlsx", None, sheets=names)
 
 
-def read_table(path: str | Path) -> RawTable:
-    """Read a raw export by extension (.csv or .xlsx)."""
+def _sav_text(value: object, labels: dict[object, str]) -> str:
+    """One SPSS value as the text a CSV export would hold: its value label if it has one."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if value in labels:
+        return str(labels[value]).strip()
+    if isinstance(value, str):
+        return value.strip()
+    return _cell_text(value)
+
+
+def _user_missing(values: pd.Series, ranges: list[dict], discrete: list) -> pd.Series:
+    """Which cells hold a value the file declares user-missing (ranges or discrete values)."""
+    hit = pd.Series(False, index=values.index)
+    numeric = (
+        values if pd.api.types.is_numeric_dtype(values) else pd.to_numeric(values, errors="coerce")
+    )
+    for r in ranges:
+        lo, hi = r.get("lo"), r.get("hi")
+        if isinstance(lo, str) or isinstance(hi, str):
+            hit |= values.isin([lo, hi])
+        else:
+            hit |= (numeric >= lo) & (numeric <= hi)
+    if discrete:
+        hit |= values.isin(discrete)
+    return hit
+
+
+def read_sav(path: str | Path) -> RawTable:
+    """Read an SPSS .sav export as text cells indexed by case number (first case = 1).
+
+    Value labels are applied (a labelled ``1`` arrives as its label, e.g. ``ja``); values the
+    file declares user-missing become empty cells and are listed per column, so cleaning can
+    turn them into the contract's own missing code and count them.
+    """
+    import pyreadstat
+
+    path = Path(path)
+    try:
+        data, meta = pyreadstat.read_sav(path, user_missing=True)
+    except pyreadstat.ReadstatError as exc:
+        raise ReadError(path, f"not a readable SPSS .sav file ({exc})") from None
+    if not len(data.columns):
+        raise ReadError(path, "the file is empty (no variables, no cases)")
+    if data.empty:
+        raise ReadError(path, "the file has variables but no cases")
+    cells: dict[str, list[str]] = {}
+    user_missing: dict[str, tuple[int, ...]] = {}
+    index = pd.RangeIndex(1, len(data) + 1, name="case")
+    for name in data.columns:
+        values = data[name].set_axis(index)
+        missing = _user_missing(
+            values,
+            meta.missing_ranges.get(name, []),
+            meta.missing_user_values.get(name, []) if meta.missing_user_values else [],
+        )
+        labels = meta.variable_value_labels.get(name, {})
+        text = [_sav_text(v, labels) for v in values]
+        if missing.any():
+            text = ["" if m else t for t, m in zip(text, missing, strict=True)]
+            user_missing[str(name).strip()] = tuple(int(i) for i in index[missing.to_numpy()])
+        cells[str(name).strip()] = text
+    frame = pd.DataFrame(cells, index=index, dtype=str)
+    encoding = (meta.file_encoding or "unknown").lower()
+    return RawTable(path, frame, sha256_file(path), encoding, None, user_missing)
+
+
+def read_table(path: str | Path, sheet: str | None = None, header_row: int = 1) -> RawTable:
+    """Read a raw export by extension (.csv, .xlsx or .sav); sheet/header_row for .xlsx."""
     path = Path(path)
     if not path.exists():
         raise ReadError(path, "file not found")
-    if path.suffix.lower() == ".xlsx":
-        return read_xlsx(path)
+    fmt = FORMATS.get(path.suffix.lower(), "csv")
+    if fmt == "xlsx":
+        return read_xlsx(path, sheet, header_row)
+    if sheet is not None or header_row != 1:
+        raise ReadError(path, "a sheet name or header row applies to .xlsx exports only")
+    if fmt == "sav":
+        return read_sav(path)
     return read_csv(path)

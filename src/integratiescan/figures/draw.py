@@ -31,10 +31,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Patch
 from matplotlib.ticker import MaxNLocator
 
-from integratiescan import style
 from integratiescan.atomic import write_bytes, write_text
-
-from .workflow import FIGURE_IDS as _workflow_figure_ids
+from integratiescan.figures import style
+from integratiescan.indicators.table import read_text
+from integratiescan.workflow import FIGURE_IDS as _workflow_figure_ids
 
 # --------------------------------------------------------------------------------------
 # Catalog
@@ -197,7 +197,7 @@ _NUMERIC = ["value", "numerator", "denominator", "n", "n_missing", "ci_low", "ci
 
 def load_indicators(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read the indicator table (architecture.md) with numeric columns as floats."""
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    df = read_text(path)  # the one validated reader of the table
     for col in _NUMERIC:
         if col in df.columns:
             df[col] = pd.to_numeric(df[col].replace("", None), errors="coerce").astype(float)

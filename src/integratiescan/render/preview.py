@@ -1,0 +1,574 @@
+"""Live preview of a Quarto document while it is being written (``quarto preview``'s job).
+
+The server (loopback only) serves the document's HTML, watches the document's folder and
+renders the HTML again on every save; the open page reloads itself (server-sent events).
+A render does as little as it can:
+
+* cell outputs are replayed from the execution cache when code and inputs are unchanged
+  (:mod:`integratiescan.render.cache`, the same cache the report rule uses, so the first
+  preview after a build replays too);
+* pandoc's markdown reader, most of a render, runs only on the pieces of the document that
+  changed (one piece per markdown cell or cell output); the pieces' parsed ASTs are kept and
+  the document is assembled as pandoc JSON;
+* no ``--embed-resources`` (the server serves the figures and the style sheet) and no PDF.
+
+The HTML is otherwise made the way the build makes it (same template, filter, citeproc,
+reader script and audit data). A render that fails (an error in a cell, a broken citation
+file) shows its message in the page; the server keeps running and the next good save
+recovers. Nothing is written outside a temporary folder and the execution cache: the
+published outputs stay a Snakemake product.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .cache import ExecutionCache
+from .embedded import (
+    TEMPLATES,
+    _pandoc_cmd,
+    _pandoc_meta,
+    after_body_file,
+    expand_meta_shortcodes,
+    pandoc_path,
+)
+from .execute import RenderError, execute_qmd
+from .meta import (
+    dump_yaml,
+    execute_defaults,
+    figure_settings,
+    format_metadata,
+    merged_metadata,
+)
+from .qmd import QmdError, parse_qmd
+
+HOST = "127.0.0.1"
+PART_MARK = "<!-- integratiescan:part -->"
+PART_SEPARATOR = f"\n{PART_MARK}\n\n"
+# Constructs that reach across pieces: with them, the whole document is parsed every time.
+NOT_LOCAL = re.compile(r"^ {0,3}\[(\^[^\]]+|[^\]]+)\]:", re.MULTILINE)
+ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t].*$", re.MULTILINE)
+STATIC_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".css": "text/css; charset=utf-8",
+}
+RELOAD_SCRIPT = """<script>
+(function () {
+  var key = "integratiescan-preview-scroll:" + location.pathname;
+  var y = sessionStorage.getItem(key);
+  if (y !== null) { sessionStorage.removeItem(key); window.scrollTo(0, +y); }
+  var source = new EventSource("/_preview/events");
+  source.addEventListener("reload", function () {
+    sessionStorage.setItem(key, String(window.scrollY));
+    location.reload();
+  });
+})();
+</script>
+"""
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _headings(text: str) -> str:
+    """The ATX headings of a piece of markdown outside code fences (they carry ids)."""
+    out, fence = [], None
+    for line in text.split("\n"):
+        m = re.match(r"^ {0,3}(`{3,}|~{3,})", line)
+        if m:
+            if fence is None:
+                fence = m.group(1)
+            elif line.strip().startswith(fence):
+                fence = None
+            continue
+        if fence is None and ATX_HEADING.match(line):
+            out.append(line)
+    return "\n\n".join(out)
+
+
+class PartParser:
+    """pandoc's markdown reader on the pieces of a document that changed since last time.
+
+    A piece parsed alone gets the heading ids it gets in the whole document because the
+    headings of all pieces before it are parsed in front of it (pandoc numbers a repeated
+    heading text ``x``, ``x-1``, ...). A document whose pieces do not split cleanly (a div
+    opened in one markdown cell and closed in the next, a footnote or link definition) is
+    parsed whole every time.
+    """
+
+    def __init__(self, cwd: Path):
+        self.cwd = cwd
+        self.parsed: dict[str, list[Any]] = {}  # key: context + piece -> blocks
+        self.api: Any = None
+        self.last: dict[str, int] = {}
+
+    def _pandoc(self, markdown: str) -> dict[str, Any]:
+        proc = subprocess.run(
+            [pandoc_path(), "--from=markdown", "--to=json"],
+            input=markdown.encode("utf-8"),
+            cwd=self.cwd,
+            capture_output=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise RenderError(f"pandoc could not read the markdown:\n{proc.stderr.decode()}")
+        return json.loads(proc.stdout)
+
+    def _split(self, doc: dict[str, Any], count: int) -> list[list[Any]] | None:
+        pieces: list[list[Any]] = [[]]
+        for block in doc["blocks"]:
+            if block.get("t") == "RawBlock" and block["c"][1].strip() == PART_MARK:
+                pieces.append([])
+            else:
+                pieces[-1].append(block)
+        return pieces if len(pieces) == count else None
+
+    def parse(self, parts: list[str]) -> dict[str, Any]:
+        """The document as pandoc JSON (no metadata: that goes in by file)."""
+        if any(NOT_LOCAL.search(p) for p in parts):
+            doc = self._pandoc("\n".join(parts))
+            self.last = {"parsed": len(parts), "reused": 0}
+            return doc
+        contexts, seen = [], []
+        for part in parts:
+            contexts.append("\n\n".join(seen))
+            heads = _headings(part)
+            if heads:
+                seen.append(heads)
+        keys = [_sha(c + "\0" + p) for c, p in zip(contexts, parts, strict=True)]
+        missing = [i for i, k in enumerate(keys) if k not in self.parsed]
+        if len(missing) == 1 and self.api is not None:
+            i = missing[0]
+            doc = self._pandoc(contexts[i] + PART_SEPARATOR + parts[i])
+            pieces = self._split(doc, 2)
+            if pieces is None:
+                return self._whole(parts, keys)
+            self.parsed[keys[i]] = pieces[1]
+        elif missing:
+            return self._whole(parts, keys)
+        self.last = {"parsed": len(missing), "reused": len(parts) - len(missing)}
+        self._forget(keys)
+        blocks = [b for k in keys for b in self.parsed[k]]
+        return {"pandoc-api-version": self.api, "meta": {}, "blocks": blocks}
+
+    def _whole(self, parts: list[str], keys: list[str]) -> dict[str, Any]:
+        doc = self._pandoc(PART_SEPARATOR.join(parts))
+        self.api = doc["pandoc-api-version"]
+        pieces = self._split(doc, len(parts))
+        self.last = {"parsed": len(parts), "reused": 0}
+        if pieces is None:  # a piece is not self-contained: no reuse for this version
+            self.parsed.clear()
+            return self._pandoc("\n".join(parts))
+        self.parsed = dict(zip(keys, pieces, strict=True))
+        doc["blocks"] = [b for piece in pieces for b in piece]
+        return doc
+
+    def _forget(self, keys: list[str]) -> None:
+        keep = set(keys)
+        for key in [k for k in self.parsed if k not in keep]:
+            del self.parsed[key]
+
+
+@dataclass
+class Page:
+    html: bytes
+    ok: bool
+    timings: dict[str, float] = field(default_factory=dict)
+    execution: str = "off"
+    warnings: list[str] = field(default_factory=list)
+
+
+class PreviewRenderer:
+    """Renders one document to HTML for the preview (see the module docstring)."""
+
+    def __init__(
+        self,
+        qmd: Path,
+        *,
+        params: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+        cache_dir: Path | None = None,
+        html_after_body: Callable[[], str] | None = None,
+        work_dir: Path,
+    ):
+        self.qmd = qmd.resolve()
+        self.params = params or {}
+        self.metadata = metadata or {}
+        self.cache = ExecutionCache(cache_dir) if cache_dir is not None else None
+        self.after_body = html_after_body or (lambda: "")
+        self.work = work_dir
+        self.fig_dir = work_dir / "figure"
+        self.parser = PartParser(self.qmd.parent)
+
+    def render(self) -> Page:
+        t0 = time.perf_counter()
+        timings: dict[str, float] = {}
+        warnings: list[str] = []
+        try:
+            doc = parse_qmd(self.qmd.read_text(encoding="utf-8"))
+        except QmdError as exc:
+            raise RenderError(f"{self.qmd.name}: {exc}") from exc
+        meta = merged_metadata(self.qmd.parent, doc.front_matter, self.metadata)
+        jupyter = meta.get("jupyter")
+        kernel = (
+            str(jupyter.get("kernelspec", {}).get("name", "python3"))
+            if isinstance(jupyter, dict)
+            else str(jupyter or "python3")
+        )
+        executed = execute_qmd(
+            doc,
+            self.qmd,
+            self.fig_dir,
+            execute_defaults(meta),
+            # the build's figure settings (HTML and PDF), so the build's cached cells replay
+            figure_settings(meta, ("html", "pdf")),
+            params=self.params,
+            kernel_name=kernel,
+            cache=self.cache,
+        )
+        warnings += executed.warnings
+        t1 = time.perf_counter()
+        timings["execute"] = t1 - t0
+        parts = [expand_meta_shortcodes(p, meta, warnings) for p in executed.parts]
+        ast = self.parser.parse(parts)
+        t2 = time.perf_counter()
+        timings["read"] = t2 - t1
+        fmeta = _pandoc_meta(format_metadata(meta, "html"), "html")
+        meta_file = self.work / "meta-html.yaml"
+        meta_file.write_text(dump_yaml(fmeta, sort_keys=True), encoding="utf-8")
+        out = self.work / "preview.html"
+        cmd = _pandoc_cmd(
+            "html",
+            None,
+            meta_file,
+            out,
+            fmeta,
+            after_body=after_body_file(self.work, self.after_body()),
+            embed=False,
+            css="/_preview/style.css",
+            source_format="json",
+            resource_dir=self.qmd.parent,
+        )
+        proc = subprocess.run(
+            cmd,
+            input=json.dumps(ast).encode("utf-8"),
+            cwd=self.qmd.parent,
+            capture_output=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise RenderError(f"pandoc failed (exit {proc.returncode}):\n{proc.stderr.decode()}")
+        page = out.read_text(encoding="utf-8").replace(
+            f"{self.fig_dir.as_posix()}/", "/_preview/figure/"
+        )
+        page = _before_body_end(page, RELOAD_SCRIPT)
+        timings["pandoc"] = time.perf_counter() - t2
+        timings["total"] = time.perf_counter() - t0
+        return Page(page.encode("utf-8"), True, timings, executed.cache, warnings)
+
+
+def _before_body_end(page: str, snippet: str) -> str:
+    at = page.rfind("</body>")
+    return page + snippet if at < 0 else page[:at] + snippet + page[at:]
+
+
+def error_page(message: str, title: str = "Fout bij het renderen") -> bytes:
+    """The page shown while the document does not render (the server keeps running)."""
+    body = (
+        '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8" />\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0" />\n'
+        f"<title>{html.escape(title)}</title>\n"
+        '<link rel="stylesheet" href="/_preview/style.css" />\n</head>\n<body>\n'
+        '<div class="page"><main id="main">\n'
+        f'<section class="preview-error" role="alert"><h1>{html.escape(title)}</h1>\n'
+        "<p>De preview toont de tekst weer zodra het document zonder fouten rendert; "
+        "sla het bestand op na de correctie.</p>\n"
+        f"<pre>{html.escape(message)}</pre></section>\n</main></div>\n"
+        f"{RELOAD_SCRIPT}</body>\n</html>\n"
+    )
+    return body.encode("utf-8")
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of the source files under *folder* (rendered outputs left out)."""
+    state = {}
+    for path in folder.rglob("*"):
+        rel = path.relative_to(folder)
+        if any(part.startswith(".") or part.endswith("_files") for part in rel.parts):
+            continue
+        if path.suffix in (".html", ".pdf", ".quarto_ipynb") or not path.is_file():
+            continue
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        state[rel.as_posix()] = (st.st_mtime_ns, st.st_size)
+    return state
+
+
+class PreviewServer:
+    """The loopback HTTP server and the watcher thread around a :class:`PreviewRenderer`."""
+
+    def __init__(
+        self,
+        renderer: PreviewRenderer,
+        *,
+        root: Path,
+        port: int = 0,
+        poll: float = 0.05,
+        log: Callable[[str], None] = print,
+    ):
+        self.renderer = renderer
+        self.root = root.resolve()
+        self.watch = renderer.qmd.parent
+        self.poll = poll
+        self.log = log
+        self.page = error_page("Het document wordt voor het eerst gerenderd ...", "Even geduld")
+        self.version = 0
+        self.changed = threading.Condition()
+        self.stopping = threading.Event()
+        rel = renderer.qmd.parent.relative_to(self.root).as_posix()
+        self.path = f"/{rel}/{renderer.qmd.stem}.html"
+        self.httpd = ThreadingHTTPServer((HOST, port), self._handler())
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://{HOST}:{self.port}{self.path}"
+        self._threads: list[threading.Thread] = []
+
+    # ------------------------------------------------------------------ rendering
+    def render_once(self) -> Page | None:
+        t0 = time.perf_counter()
+        try:
+            page = self.renderer.render()
+        except RenderError as exc:
+            self._publish(error_page(str(exc)))
+            self.log(f"render failed after {time.perf_counter() - t0:.2f} s:\n{exc}")
+            return None
+        except Exception as exc:  # the server must survive whatever a render does
+            self._publish(error_page(f"{type(exc).__name__}: {exc}"))
+            self.log(f"render failed: {type(exc).__name__}: {exc}")
+            return None
+        self._publish(page.html)
+        parts = self.renderer.parser.last
+        times = ", ".join(f"{k} {v:.2f}s" for k, v in page.timings.items())
+        self.log(
+            f"rendered ({times}; cells {page.execution}; "
+            f"markdown pieces parsed {parts.get('parsed')}, reused {parts.get('reused')})"
+        )
+        for w in page.warnings:
+            self.log(f"WARNING: {w}")
+        return page
+
+    def _publish(self, page: bytes) -> None:
+        with self.changed:
+            self.page = page
+            self.version += 1
+            self.changed.notify_all()
+
+    def _watch(self) -> None:
+        state = snapshot(self.watch)
+        self.render_once()
+        while not self.stopping.wait(self.poll):
+            now = snapshot(self.watch)
+            if now != state:
+                state = now
+                self.render_once()
+
+    # ------------------------------------------------------------------ serving
+    def start(self) -> PreviewServer:
+        for target in (self.httpd.serve_forever, self._watch):
+            thread = threading.Thread(target=target, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        with self.changed:
+            self.changed.notify_all()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        for thread in self._threads:
+            thread.join(timeout=10)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:  # quiet
+                return
+
+            def _send(self, status: int, body: bytes, ctype: str) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                path = unquote(urlsplit(self.path).path)
+                if path in ("/", ""):
+                    self.send_response(HTTPStatus.FOUND)
+                    self.send_header("Location", server.path)
+                    self.end_headers()
+                elif path == server.path:
+                    with server.changed:
+                        page = server.page
+                    self._send(200, page, "text/html; charset=utf-8")
+                elif path == "/_preview/version":
+                    self._send(200, str(server.version).encode(), "text/plain")
+                elif path == "/_preview/events":
+                    self._events()
+                elif path == "/_preview/style.css":
+                    css = (TEMPLATES / "style.css").read_bytes()
+                    self._send(200, css, STATIC_TYPES[".css"])
+                elif path.startswith("/_preview/figure/"):
+                    self._file(server.renderer.fig_dir, path[len("/_preview/figure/") :])
+                else:
+                    self._file(server.root, path.lstrip("/"))
+
+            def _file(self, base: Path, rel: str) -> None:
+                target = (base / rel).resolve()
+                ctype = STATIC_TYPES.get(target.suffix.lower())
+                if ctype is None or not target.is_relative_to(base) or not target.is_file():
+                    self._send(404, b"not found", "text/plain")
+                    return
+                self._send(200, target.read_bytes(), ctype)
+
+            def _events(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                with server.changed:
+                    seen = server.version
+                while not server.stopping.is_set():
+                    with server.changed:
+                        server.changed.wait_for(
+                            lambda last=seen: server.version != last or server.stopping.is_set(),
+                            timeout=15,
+                        )
+                        version = server.version
+                    try:
+                        if version != seen:
+                            seen = version
+                            self.wfile.write(f"event: reload\ndata: {version}\n\n".encode())
+                        else:
+                            self.wfile.write(b": keep-alive\n\n")
+                        self.wfile.flush()
+                    except OSError:
+                        return
+
+        return Handler
+
+
+def project_renderer(root: Path, work_dir: Path, edition: int | None = None) -> PreviewRenderer:
+    """The report of the configured edition, with the parameters and metadata the report rule
+    gives it (the project must have been built once: the cells read its results)."""
+    import os
+
+    import yaml
+
+    from ..reader_audit import audit_script
+    from ..report_step import code_commit, render_cache_dir, render_metadata, render_params
+    from ..workflow import edition_config
+
+    config = yaml.safe_load((root / "config" / "config.yaml").read_text(encoding="utf-8"))
+    if edition is not None:
+        config["edition"] = edition
+    cfg = edition_config(config, int(config["edition"]))
+    results = root / "results" / str(cfg["edition"])
+    build_json = results / "build-metadata.json"
+    if not build_json.is_file():
+        raise RenderError(
+            f"{build_json} is missing: build the edition once (snakemake --cores 2) first"
+        )
+    build = json.loads(build_json.read_text(encoding="utf-8"))
+    os.environ["INTEGRATIESCAN_STRICT"] = "1"  # as the report step: the same cache key
+    cache = render_cache_dir()
+    indicators = results / "indicators.json"
+    return PreviewRenderer(
+        root / "report" / "integratiescan.qmd",
+        params=render_params(cfg),
+        metadata=render_metadata(cfg, build, _commit(root, code_commit)),
+        cache_dir=None if cache is None else (root / cache),
+        html_after_body=_unless_changed(
+            indicators, lambda path: audit_script(path, _previous_revision(root, cfg))
+        ),
+        work_dir=work_dir,
+    )
+
+
+def _unless_changed(path: Path, make: Callable[[Path], str]) -> Callable[[], str]:
+    """``make(path)``, computed again only when the file changed (a rebuild of the data)."""
+    memo: dict[tuple[int, int], str] = {}
+
+    def current() -> str:
+        st = path.stat()
+        key = (st.st_mtime_ns, st.st_size)
+        if key not in memo:
+            memo.clear()
+            memo[key] = make(path)
+        return memo[key]
+
+    return current
+
+
+def _previous_revision(root: Path, cfg: dict[str, Any]) -> Path | None:
+    """The archived table of the previous revision, as the report rule finds it."""
+    from ..workflow import archive_path
+
+    revision = int(cfg.get("revision", 1))
+    if revision <= 1:
+        return None
+    path = root / archive_path(int(cfg["edition"]), f"{cfg['edition']}.{revision - 1}")
+    return path if path.exists() else None
+
+
+def _commit(root: Path, code_commit: Callable[[], str]) -> str:
+    import contextlib
+
+    with contextlib.chdir(root):  # git runs in the current folder
+        return code_commit()
+
+
+def serve(root: Path, port: int = 0, edition: int | None = None) -> int:
+    """``integratiescan preview``: serve until interrupted."""
+    root = root.resolve()
+    with tempfile.TemporaryDirectory(prefix="integratiescan-preview-") as tmp:
+        try:
+            renderer = project_renderer(root, Path(tmp), edition)
+        except RenderError as exc:
+            print(f"integratiescan preview: {exc}")
+            return 1
+        server = PreviewServer(renderer, root=root, port=port).start()
+        print(f"preview of {renderer.qmd.relative_to(root)} at {server.url} (Ctrl-C stops)")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.stop()
+    return 0
