@@ -7,9 +7,10 @@ disclosure step (secondary suppression) and the disclosure audit need exactly th
 and must not keep a second, hand-written copy of it. Both sides speak in these two types.
 
 A :class:`Cell` names one published count: an indicator id and the column that holds the
-count (``numerator``, ``denominator`` or ``n``). A :class:`Relation` says that a total equals
-(``exact``) or is at least (not ``exact``) the sum of its parts; for example respondents with an
-unknown newcomer status make ``alle >= nieuwkomer-ja + nieuwkomer-nee`` an inequality.
+count (``numerator``, ``denominator``, ``n`` or ``n_missing``). A :class:`Relation` says that a
+total equals (``exact``) or is at least (not ``exact``) the sum of its parts; for example
+respondents with an unknown newcomer status make ``alle >= nieuwkomer-ja + nieuwkomer-nee`` an
+inequality.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from typing import Literal
 
 __all__ = ["Cell", "CountField", "Relation"]
 
-#: Columns of the indicator table that hold a count of persons, matches or projects.
-CountField = Literal["numerator", "denominator", "n"]
+#: Columns of the indicator table that hold a count of persons, matches or projects
+#: (``n_missing``: the population's rows without a valid answer, e.g. ``vl-t1-n`` =
+#: an item's denominator + its n_missing).
+CountField = Literal["numerator", "denominator", "n", "n_missing"]
 
 
 @dataclass(frozen=True, order=True)

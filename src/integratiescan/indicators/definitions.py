@@ -747,10 +747,16 @@ SUMS = (
         "every valid pair scores higher, equal or lower at T1",
     ),
     Additive(
-        ("vl-t0-n", "n"),
-        (("vl-gepaard-n", "n"),),
+        ("vl-gepaard-n", "n"),
+        (("vl-graag-t0", "denominator"), ("vl-graag-t0", "n_missing")),
+        True,
+        "the T0-T1 pairs are the paired T0 respondents; each answered both times or not",
+    ),
+    Additive(
+        ("mt-3mnd", "denominator"),
+        (("mt-geenklik", "denominator"),),
         False,
-        "paired respondents are T0 respondents",
+        "an ended match can be judged (it ended, or ran the minimum duration)",
     ),
 )
 

@@ -57,6 +57,7 @@ class Condition:
     text: str
     test: Callable[[pd.DataFrame, Settings], Any]
     columns: tuple[str, ...] = ()
+    every_row: bool = False  # stated for the reader only: keeps every row (see `always`)
 
     def describe(self, s: Settings) -> str:
         return self.text.format(**words(s))
@@ -92,7 +93,7 @@ def answered(column: str, text: str | None = None) -> Condition:
 
 def always(text: str) -> Condition:
     """A condition every row meets, stated for the reader (e.g. what cleaning guaranteed)."""
-    return Condition(text, lambda f, s: np.ones(len(f), dtype=bool))
+    return Condition(text, lambda f, s: np.ones(len(f), dtype=bool), every_row=True)
 
 
 @dataclass(frozen=True)
