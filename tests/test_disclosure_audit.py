@@ -308,3 +308,37 @@ def test_shipped_editions_withhold_nothing(edition: int) -> None:
         total = rows.at[r.total.indicator_id, r.total.field]
         parts = sum(rows.at[p.indicator_id, p.field] for p in r.parts)
         assert total == parts if r.exact else total >= parts, str(r)
+
+
+def test_registry_relations_cover_what_the_audit_needs() -> None:
+    """The relations come from the registry's declarations; these are the ones a builder
+    used to record by hand (cheap: the golden 2023 table, no build)."""
+    from integratiescan.indicators.structure import additive_relations
+
+    table = pd.read_csv(ROOT / "tests" / "golden" / "2023" / "indicators.csv")
+    found = {str(r) for r in additive_relations(table)}
+    sfx = "c2021-alle"
+    expected = {
+        # a share's n is its denominator
+        f"vl-afkomst-{sfx}.n = vl-afkomst-{sfx}.denominator",
+        # T1 respondents = an item's valid answers + its n_missing
+        f"vl-t1-n-{sfx}.n = vl-afkomst-{sfx}.denominator + vl-afkomst-{sfx}.n_missing",
+        # gepaard-pct = gepaard-n / t0-n
+        f"vl-gepaard-n-{sfx}.n = vl-gepaard-pct-{sfx}.numerator",
+        f"vl-t0-n-{sfx}.n = vl-gepaard-pct-{sfx}.denominator",
+        f"vl-t0-n-{sfx}.n >= vl-gepaard-n-{sfx}.n",
+        # the pairs and their shared base
+        f"vl-gepaard-n-{sfx}.n = vl-graag-t0-{sfx}.denominator + vl-graag-t0-{sfx}.n_missing",
+        f"vl-graag-omlaag-{sfx}.denominator = vl-graag-t0-{sfx}.denominator",
+        f"vl-graag-verandering-{sfx}.n_missing = vl-graag-t0-{sfx}.n_missing",
+        # T1 = T0 + the paired change's numerator
+        f"vl-graag-t1-{sfx}.numerator = vl-graag-t0-{sfx}.numerator"
+        f" + vl-graag-verandering-{sfx}.numerator",
+        # n_missing adds up over cohorts like the other counts
+        "vl-afkomst-call-alle.n_missing = vl-afkomst-c2021-alle.n_missing"
+        " + vl-afkomst-c2022-alle.n_missing",
+        # ended <= assessed <= all matches
+        "mt-3mnd-getraind-pct.denominator >= mt-geenklik-getraind-pct.denominator",
+        "mt-koppelingen-n.n >= mt-3mnd-pct.denominator",
+    }
+    assert expected <= found, sorted(expected - found)
