@@ -9,6 +9,10 @@ rule build_metadata:
         "logs/{edition}/build_metadata.log",
     conda:
         "../envs/integratiescan.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         cfg=lambda wc: edition_config(config, int(wc.edition)),
         engine=resolve_engine(config.get("engine", "auto")),
@@ -47,6 +51,10 @@ rule report:
         "logs/{edition}/report-v{version}.log",
     conda:
         "../envs/integratiescan.yaml"
+    threads: 1
+    resources:
+        mem_mb=1250,
+        runtime=20,
     params:
         cfg=lambda wc: edition_config(config, int(wc.edition)),
         engine=resolve_engine(config.get("engine", "auto")),
@@ -72,6 +80,10 @@ rule provenance:
         "logs/{edition}/provenance-v{version}.log",
     conda:
         "../envs/integratiescan.yaml"
+    threads: 1
+    resources:
+        mem_mb=750,
+        runtime=5,
     params:
         cfg=lambda wc: edition_config(config, int(wc.edition)),
     script:
@@ -91,5 +103,9 @@ rule archive_indicators:
         f"logs/{EDITION}/archive_indicators-v{VERSION}.log",
     conda:
         "../envs/integratiescan.yaml"
+    threads: 1
+    resources:
+        mem_mb=750,
+        runtime=5,
     script:
         "../scripts/archive_indicators.py"
