@@ -18,15 +18,21 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 DAEMONS = ("munged", "slurmctld", "slurmd")
 CLIENTS = ("sbatch", "squeue", "scancel", "sinfo", "srun")
 PLUGIN = "snakemake_executor_plugin_slurm"
 
 
+def which(name: str) -> str | None:
+    """A Slurm or munge program on PATH, else where Debian puts it (/usr/sbin for daemons)."""
+    return shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin")
+
+
 def missing_requirements() -> str | None:
     """Why the local cluster cannot run here, or None when it can."""
-    absent = [name for name in (*DAEMONS, *CLIENTS) if shutil.which(name) is None]
+    absent = [name for name in (*DAEMONS, *CLIENTS) if which(name) is None]
     if absent:
         return f"Slurm not installed ({', '.join(absent)} missing; apt-get install slurm-wlm munge)"
     if importlib.util.find_spec(PLUGIN) is None:
@@ -98,6 +104,7 @@ class SlurmCluster:
     # slurmctld only runs on the host named in SlurmctldHost: this machine's short name
     node: str = field(default_factory=lambda: socket.gethostname().split(".")[0])
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    _outputs: list[IO[bytes]] = field(default_factory=list)
 
     @property
     def conf(self) -> Path:
@@ -130,13 +137,13 @@ class SlurmCluster:
         # private temporary folder; every user of the socket here is root.
         self._spawn(
             "munged",
-            ["munged", "--foreground", "--force", f"--socket={f / 'munge.socket'}",
+            [which("munged"), "--foreground", "--force", f"--socket={f / 'munge.socket'}",
              f"--key-file={key}", f"--pid-file={f / 'munged.pid'}",
              f"--log-file={f / 'munged.log'}", f"--seed-file={f / 'munged.seed'}"],
         )  # fmt: skip
         self._wait(lambda: (f / "munge.socket").exists(), timeout, "munged socket")
-        self._spawn("slurmctld", ["slurmctld", "-D", "-c", "-f", str(self.conf)])
-        self._spawn("slurmd", ["slurmd", "-D", "-N", self.node, "-f", str(self.conf)])
+        self._spawn("slurmctld", [which("slurmctld"), "-D", "-c", "-f", str(self.conf)])
+        self._spawn("slurmd", [which("slurmd"), "-D", "-N", self.node, "-f", str(self.conf)])
         self._wait(self._node_idle, timeout, "the node to become idle")
 
     def _write_srun_wrapper(self) -> None:
@@ -147,7 +154,7 @@ class SlurmCluster:
         its configuration at /etc/slurm/slurm.conf (or serves it configless); this one lives
         in a temporary folder, so `srun` on the jobs' PATH puts SLURM_CONF back.
         """
-        real = shutil.which("srun")
+        real = which("srun")
         wrapper = self.folder / "bin" / "srun"
         wrapper.parent.mkdir(exist_ok=True)
         wrapper.write_text(f'#!/bin/sh\nSLURM_CONF="{self.conf}" exec "{real}" "$@"\n')
@@ -155,6 +162,7 @@ class SlurmCluster:
 
     def _spawn(self, name: str, argv: list[str]) -> None:
         log = (self.folder / f"{name}.stdout").open("wb")
+        self._outputs.append(log)
         self.processes[name] = subprocess.Popen(
             argv, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
@@ -222,3 +230,5 @@ class SlurmCluster:
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
+        for output in self._outputs:
+            output.close()
