@@ -67,7 +67,8 @@ TEST_OPTIONS = (
 SUBMITTED = re.compile(r"Job (\d+) has been submitted with SLURM jobid (\d+) \(log: (\S+)\)\.")
 JOB_HEADER = re.compile(r"^(local)?rule (\w+):\n(?:    .*\n)*?    jobid: (\d+)$", re.M)
 CANCEL_RULE = "report"
-CANCEL_AFTER = 2.0  # seconds the job has been running when it is cancelled
+# The step's own log: it appears when the render script starts on the node.
+CANCEL_WHEN = "logs/2023/report-v2023.1.log"
 
 
 @pytest.fixture(scope="module")
@@ -170,18 +171,18 @@ def test_every_job_runs_through_slurm_and_matches_the_local_build(
     )
 
 
-def _cancel_while_running(cluster: SlurmCluster, proc: subprocess.Popen, rule: str) -> str:
-    """scancel the Slurm job of *rule* once it has run CANCEL_AFTER seconds; its id."""
+def _cancel_while_running(
+    cluster: SlurmCluster, proc: subprocess.Popen, rule: str, started: Path
+) -> str:
+    """scancel the RUNNING Slurm job of *rule* once the file *started* exists; its id."""
     deadline = time.monotonic() + 300
-    running_since: dict[str, float] = {}
     while proc.poll() is None and time.monotonic() < deadline:
-        for slurm_id, job in cluster.jobs().items():
-            if job["comment"].startswith(f"rule_{rule}") and job["state"] == "RUNNING":
-                since = running_since.setdefault(slurm_id, time.monotonic())
-                if time.monotonic() - since >= CANCEL_AFTER:
+        if started.exists():
+            for slurm_id, job in cluster.jobs().items():
+                if job["comment"].startswith(f"rule_{rule}") and job["state"] == "RUNNING":
                     cluster.run("scancel", slurm_id)
                     return slurm_id
-        time.sleep(0.25)
+        time.sleep(0.1)
     pytest.fail(f"the {rule} job was never seen running (build exit {proc.poll()})")
 
 
@@ -193,6 +194,7 @@ def test_a_cancelled_job_is_rerun_and_the_outputs_are_unchanged(
     work = tmp_path / "integratiescan"
     shutil.copytree(slurm_build.work, work, symlinks=True)
     shutil.rmtree(work / ".snakemake" / "slurm_logs")
+    (work / CANCEL_WHEN).unlink()
     log_path = tmp_path / "snakemake.log"
     started = time.monotonic()
     with log_path.open("w", encoding="utf-8") as log:
@@ -205,7 +207,7 @@ def test_a_cancelled_job_is_rerun_and_the_outputs_are_unchanged(
             text=True,
         )
         try:
-            cancelled = _cancel_while_running(cluster, proc, CANCEL_RULE)
+            cancelled = _cancel_while_running(cluster, proc, CANCEL_RULE, work / CANCEL_WHEN)
             returncode = proc.wait(timeout=600)
         finally:
             if proc.poll() is None:
@@ -223,7 +225,7 @@ def test_a_cancelled_job_is_rerun_and_the_outputs_are_unchanged(
     assert f"SLURM-job '{cancelled}' failed, SLURM status is: 'CANCELLED'" in output
     assert_same_bytes(work, built_2023)
     print(
-        f"\nscancel {cancelled} ({CANCEL_RULE}, running): resubmitted as {attempts[1]}, "
+        f"\nscancel {cancelled} ({CANCEL_RULE}, while rendering): resubmitted as {attempts[1]}, "
         f"outputs byte-identical; {wall:.1f} s wall"
     )
 
