@@ -10,6 +10,10 @@ rule build_metadata:
         "logs/{edition}/build_metadata.log",
     conda:
         "../envs/integratiescan.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         cfg=rule_config(config, "build_metadata"),
         engine=resolve_engine(config.get("engine", "auto")),
@@ -48,6 +52,10 @@ rule report:
         "logs/{edition}/report-v{version}.log",
     conda:
         "../envs/integratiescan.yaml"
+    threads: 1
+    resources:
+        mem_mb=1250,
+        runtime=20,
     params:
         cfg=rule_config(config, "report"),
         engine=resolve_engine(config.get("engine", "auto")),
@@ -73,6 +81,10 @@ rule provenance:
         "logs/{edition}/provenance-v{version}.log",
     conda:
         "../envs/integratiescan.yaml"
+    threads: 1
+    resources:
+        mem_mb=750,
+        runtime=5,
     params:
         cfg=rule_config(config, "provenance"),
     script:
@@ -92,5 +104,9 @@ rule archive_indicators:
         f"logs/{EDITION}/archive_indicators-v{VERSION}.log",
     conda:
         "../envs/integratiescan.yaml"
+    threads: 1
+    resources:
+        mem_mb=750,
+        runtime=5,
     script:
         "../scripts/archive_indicators.py"
