@@ -198,7 +198,9 @@ def test_best_guess_fields_are_dropped():
     assert "pages" not in entries["reynolds2013them"]
     assert "doi" not in entries["reynolds2013them"]
     assert "doi" not in entries["isphording2015what"]
-    assert re.search(r"title\s*=\s*\{\[Titel en uitgever niet geverifieerd", entries["haque2010what"])
+    assert re.search(
+        r"title\s*=\s*\{\[Titel en uitgever niet geverifieerd", entries["haque2010what"]
+    )
 
 
 def test_no_crossref_prefix_used_as_citation_key():

@@ -143,3 +143,31 @@ def opsomming(items: Iterable[str], voegwoord: str = "en") -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + f" {voegwoord} " + items[-1]
+
+
+_TELWOORDEN = (
+    "nul",
+    "één",
+    "twee",
+    "drie",
+    "vier",
+    "vijf",
+    "zes",
+    "zeven",
+    "acht",
+    "negen",
+    "tien",
+    "elf",
+    "twaalf",
+)
+
+
+def telwoord(n: int) -> str:
+    """Small counts in words, as Dutch style guides ask in running text: ``4`` -> ``vier``;
+    from 13 on the number itself (``13``)."""
+    return _TELWOORDEN[n] if 0 <= n < len(_TELWOORDEN) else aantal(n)
+
+
+def vorm(n: float | int | None, enkelvoud: str, meervoudsvorm: str) -> str:
+    """The verb or noun form that agrees with a count: ``vorm(1, "was", "waren")`` -> ``was``."""
+    return enkelvoud if not is_leeg(n) and rond(n, 0) == 1 else meervoudsvorm

@@ -45,6 +45,7 @@ import yaml
 
 from integratiescan import narrative
 from integratiescan import nlformat as nl
+from integratiescan.stats import wilson
 from integratiescan.textwidth import width_em
 
 __all__ = [
@@ -501,6 +502,7 @@ class Rapport:
         root = self.indicators_dir.parent
         cfg_path = Path(config_path) if config_path else root / "config" / "config.yaml"
         self.config = _read_yaml(cfg_path)
+        self._config_dir = cfg_path.parent
         self.edition_config = _read_yaml(cfg_path.parent / "editions" / f"{self.edition}.yaml")
         self.synthetic = bool(synthetic) or _is_true(self.metadata.get("synthetic"))
         self._verhaal: narrative.Verhaal | None = None
@@ -662,14 +664,45 @@ class Rapport:
         return Md("; ".join(rules) if rules else ONBEKEND)
 
     def componenten_met_kleur(self, kleur: str) -> Md:
+        """Components of one colour with their project count and share: ``taal (16 van de 25
+        integratieprojecten, 64%)``; the count makes a colour that rests on one project visible."""
         if self.componenten is None:
             return Md(ONBEKEND)
-        names = [
-            str(r["naam_nl"])[:1].lower() + str(r["naam_nl"])[1:]
-            for r in self.componenten.to_dict("records")
-            if r.get("kleur") == kleur
-        ]
-        return Md(nl.opsomming(names) if names else "geen enkele component")
+        totaal = self.waarde("proj-scope-integratie-n")
+        items = []
+        for r in self.componenten.to_dict("records"):
+            if r.get("kleur") != kleur:
+                continue
+            name = narrative.component_naam(str(r["naam_nl"]))
+            n = narrative._num(r.get("n_projecten"))
+            share = narrative._num(r.get("aandeel_pct"))
+            if n is None or totaal is None:
+                items.append(name)
+            else:
+                items.append(f"{name} ({nl.aantal(n)} van de {nl.aantal(totaal)}, {nl.pct(share)})")
+        return Md(nl.opsomming(items) if items else "geen enkele component")
+
+    def nieuwkomers_onder_respondenten(self) -> Md:
+        """Newcomers among the respondents of the final questionnaire, with its interval."""
+        c = self.laatste_cohort()
+        alle = self._rij(f"vl-t1-n-c{c}-alle") if c else None
+        nk = self._rij(f"vl-t1-n-c{c}-nkja") if c else None
+        if alle is None or nk is None or not alle.bruikbaar or not alle.value:
+            return Md("de vragenlijst van deze editie geeft daar geen cijfer voor.")
+        invul = nl.vorm(alle.value, "invulde", "invulden")
+        lead = (
+            f"van de {self._link(alle.id, nl.aantal(alle.value))} "
+            f"{nl.vorm(alle.value, 'jongere', 'jongeren')} uit cohort {c} die de "
+            f"eindvragenlijst {invul},"
+        )
+        if not nk.bruikbaar:
+            return Md(f"{lead} is het aantal nieuwkomers te klein om te publiceren.")
+        iv = wilson(int(round(nk.value)), int(round(alle.value)))
+        return Md(
+            f"{lead} {nl.vorm(nk.value, 'was', 'waren')} er "
+            f"{self._link(nk.id, nl.aantal(nk.value))} zelf nieuwkomer "
+            f"({nl.pct(100 * nk.value / alle.value)}; {nl.bi(100 * iv.low, 100 * iv.high)})."
+        )
 
     def aantal_componenten(self) -> Md:
         """Number of components in the assessment table (normally 13)."""
@@ -687,8 +720,15 @@ class Rapport:
                 self.drempels(),
                 peildatum=self.peildatum_iso(),
                 link=self._link if self.links else None,
+                vorige_rondes=self.vorige_rondes(),
             )
         return self._verhaal
+
+    def vorige_rondes(self) -> list[str] | None:
+        """Scope rounds of the previous edition (``r4b`` style), for like-for-like comparisons."""
+        path = self._config_dir / "editions" / f"{self.edition - 1}.yaml"
+        rounds = _read_yaml(path).get("scope_rounds")
+        return [str(r).lower() for r in rounds] if rounds else None
 
     def samenvatting(self) -> Md:
         return Md(self.verhaal().samenvatting_md())
