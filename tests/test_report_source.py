@@ -288,7 +288,7 @@ def test_required_sections():
         "# Conclusie en vervolg",
         "# Wat is er veranderd",
         "# Verantwoording",
-        "# Colofon",
+        "# Technische verantwoording",
         "## Validatie van de gegevens",
         "## Niet gepubliceerde cijfers",
         "R.validatie()",

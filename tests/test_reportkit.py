@@ -154,23 +154,22 @@ def test_plain_output_has_no_links(tmp_path, monkeypatch):
 def test_figure_caption_ends_with_linked_source_line(tmp_path, monkeypatch):
     R = _load(_tree(tmp_path), monkeypatch)
     md = str(R.figuur("fig-ontmoetingen"))
-    assert md.startswith("![Titel van fig-ontmoetingen. Bron: indicatoren ")
-    assert "[vl-afkomst-\\*](#ind-vl-afkomst-c2021-alle)" in md
-    assert "[vl-leeftijd-\\*](#ind-vl-leeftijd-c2021-alle)" in md
-    assert "[mt-3mnd-pct](#ind-mt-3mnd-pct)" in md
-    assert "[proj-scope-n](#ind-proj-scope-n) en 1 andere." in md  # four shown, fifth counted
+    assert md.startswith("![Titel van fig-ontmoetingen. Bron: Verantwoording, onderdelen ")
+    # section names in words, linked to the first row; no indicator ids in the caption
+    assert "[Jongerenvragenlijst](#ind-vl-afkomst-c2021-alle)" in md
+    assert "[Maatjeskoppelingen](#ind-mt-3mnd-pct)" in md
+    assert "[Projecten](#ind-proj-scope-n)" in md
+    assert "vl-afkomst" not in md.split("](#")[0]
     assert "geen-bestaande-id" not in md  # unknown ids are not linked or shown
     assert "fig-alt=\"Een 'schema'\"" in md
     assert "Bron: schema, geen cijfers uit de indicatortabel." in str(R.figuur("fig-model"))
 
 
-def test_figure_source_line_lists_few_ids_in_full(tmp_path, monkeypatch):
+def test_figure_source_line_counts_indicators(tmp_path, monkeypatch):
     R = _load(_tree(tmp_path), monkeypatch)
     line = R.figuur_bron(["proj-scope-n", "proj-actief-n"])
-    assert line == (
-        "Bron: indicatoren [proj-scope-n](#ind-proj-scope-n) en "
-        "[proj-actief-n](#ind-proj-actief-n)."
-    )
+    assert line == "Bron: Verantwoording, onderdeel [Projecten](#ind-proj-scope-n) (2 indicatoren)."
+    assert R.figuur_bron(["proj-scope-n"]).endswith("(1 indicator).")
     assert R.figuur_bron(None) == ""
 
 

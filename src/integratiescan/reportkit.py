@@ -610,10 +610,12 @@ class Rapport:
         rij = self._rij(indicator_id)
         if rij is None:
             return self._ontbreekt(indicator_id)
-        text = nl.bi(rij.ci_low, rij.ci_high)
         if rij.ci_low is None or rij.ci_high is None:
-            return Md(text)
-        return Md(self._link(indicator_id, text))
+            if str(self._records[indicator_id].get("method") or "") == "telling":
+                # a complete count of the administration, not a sample: no interval exists
+                return Md("volledige telling, dus zonder betrouwbaarheidsinterval")
+            return Md(nl.bi(rij.ci_low, rij.ci_high))
+        return Md(self._link(indicator_id, nl.bi(rij.ci_low, rij.ci_high)))
 
     def x_van_y(self, indicator_id: str) -> Md:
         """``25 van de 181`` from a share's numerator and denominator."""
@@ -787,33 +789,27 @@ class Rapport:
         )
 
     def figuur_bron(self, ids: list[str] | None, maximum: int = 4) -> str:
-        """``Bron: indicatoren a, b-* en 6 andere.`` for a figure's indicator ids.
+        """``Bron: Verantwoording, onderdeel Maatjeskoppelingen (6 indicatoren).``
 
-        Ids of one measure are shown as one pattern (``vl-afkomst-*``) linked to the first of
-        them; at most *maximum* items are listed, the rest is counted. Only ids present in the
-        table are linked (their rows exist in the appendix); absent ids are left out.
-        ``ids is None`` (no sidecar) gives no source line; an empty list says so.
+        Plain words in the caption (ids belong in the appendix, not in the chapters); the
+        section name links to the first indicator's row where links are possible. Only ids
+        present in the table count; ``ids is None`` (no sidecar) gives no source line.
         """
         if ids is None:
             return ""
         known = [str(i) for i in ids if str(i) in self.tabel_]
         if not known:
             return "Bron: schema, geen cijfers uit de indicatortabel."
-        groups: dict[str, list[str]] = {}
+        koppen = dict(DOMEINEN)
+        onderdelen: list[tuple[str, str]] = []
         for iid in known:
-            measure = str(self._records[iid].get("measure") or iid)
-            groups.setdefault(measure, []).append(iid)
-        items = []
-        for members in groups.values():
-            text = members[0] if len(members) == 1 else _patroon(members)
-            items.append((self._link(members[0], _md_tekst(text)), len(members)))
-        shown = items[:maximum]
-        rest = sum(count for _, count in items[maximum:])
-        texts = [t for t, _ in shown]
-        if rest:
-            texts.append(f"{nl.aantal(rest)} andere")
-        word = "indicator" if len(known) == 1 else "indicatoren"
-        return f"Bron: {word} {nl.opsomming(texts)}."
+            kop = koppen.get(str(self._records[iid].get("domain") or ""), "Overig")
+            if kop not in [k for k, _ in onderdelen]:
+                onderdelen.append((kop, iid))
+        namen = nl.opsomming(self._link(first, kop) for kop, first in onderdelen[:maximum])
+        woord = "onderdeel" if len(onderdelen) == 1 else "onderdelen"
+        telling = nl.meervoud(len(known), "indicator", "indicatoren")
+        return f"Bron: Verantwoording, {woord} {namen} ({telling})."
 
     # ------------------------------------------------------------------ table builders
 
@@ -1429,6 +1425,27 @@ class Rapport:
                 label="tbl-onderdrukt",
             )
         )
+
+    def signaalwaarden(self) -> Md:
+        """The thresholds of the follow-up questions, in words."""
+        d = self.drempels()
+        items = [
+            ("Aandeel integratieprojecten", f"lager dan {nl.pct(d['integratie_min_pct'])}"),
+            (
+                "Beëindigde maatjeskoppelingen gestopt omdat het niet klikte",
+                f"hoger dan {nl.pct(d['geenklik_max_pct'])}",
+            ),
+            (
+                "Nieuwkomers onder de jongeren die de eindvragenlijst invulden",
+                f"lager dan {nl.pct(d['nieuwkomers_min_pct'])}",
+            ),
+            (
+                "Jongeren met een begin- en een eindvragenlijst",
+                f"lager dan {nl.pct(d['respons_min_pct'])} van de jongeren met een "
+                "beginvragenlijst",
+            ),
+        ]
+        return Md("\n".join(f"- **{k}:** {v}" for k, v in items) + "\n")
 
     def colofon(self) -> Md:
         """Version, commit, data fingerprint, build date and other build facts."""
