@@ -179,11 +179,30 @@ _STREEP = "–"
 _KLEIN = 'typst:text:size="8.5pt"'
 
 
+NBSP = "\u00a0"
+# Spaces a line must never break at: inside a confidence interval ("95%-BI 4,4 tot 7,7"),
+# between a number and its unit ("+6 procentpunt") and in "n = 2.766".
+_VAST = (
+    (re.compile(r"95%-BI (?=[−\-+]?\d)"), f"95%-BI{NBSP}"),
+    (re.compile(r"(?<=\d%) tot (?=[−\-+]?\d)|(?<=\d) tot (?=[−\-+]?\d)"), f"{NBSP}tot{NBSP}"),
+    (re.compile(r"(?<=\d) (?=procentpunt)"), NBSP),
+    (re.compile(r"\bn = (?=\d)"), f"n{NBSP}={NBSP}"),
+)
+
+
+def onbreekbaar(text: str) -> str:
+    """Bind intervals, units and ``n = …`` with no-break spaces, so no edition's line
+    breaking can split them (tests/quality/test_report_pages.py checks the PDF)."""
+    for rx, repl in _VAST:
+        text = rx.sub(repl, text)
+    return text
+
+
 class Md:
     """Markdown text that Jupyter/Quarto insert verbatim (``text/markdown``)."""
 
     def __init__(self, text: str):
-        self.text = str(text)
+        self.text = onbreekbaar(str(text))
 
     def _repr_markdown_(self) -> str:
         return self.text
@@ -211,7 +230,7 @@ class Md:
 
 
 def _escape_cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return onbreekbaar(str(text).replace("|", "\\|").replace("\n", " "))
 
 
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -252,7 +271,7 @@ def _is_numeriek(values: Iterable[object]) -> bool:
 
 def _woorden(text: str) -> list[str]:
     """The pieces between line-break opportunities (spaces, after hyphens and slashes)."""
-    return [w for w in re.split(r"(?<=[-/])|\s+", text) if w]
+    return [w for w in re.split(r"(?<=[-/])|[ \t\n]+", onbreekbaar(text)) if w]
 
 
 def kolom_opmaak(df: pd.DataFrame, punt: float = _TABEL_PT) -> list[tuple[str, int]]:
