@@ -386,3 +386,27 @@ def test_numbers_and_header_words_fit_their_columns_even_in_tight_tables(punt, t
         assert max(width_em(w, bold=True) for w in words) * punt <= width, (col, width)
         if rk._is_numeriek(df[col].tolist()):
             assert max(width_em(c) for c in df[col]) * punt <= width, (col, width)
+
+
+def test_changes_against_the_previous_edition_are_readable(tmp_path, monkeypatch):
+    report = _tree(tmp_path)
+    res = tmp_path / "results" / "2023"
+    df = pd.read_csv(res / "indicators.csv")
+    df["previous_value"] = df["previous_value"].astype(float)
+    df.loc[df["indicator_id"] == "proj-actief-n", "previous_value"] = 100
+    # 68,84 -> 70,66 rounds to 68,8 -> 70,7: the difference shown must be +1,9, not +1,8
+    df.loc[df["indicator_id"] == "vl-afkomst-c2021-alle", ["value", "previous_value"]] = (
+        70.66,
+        68.84,
+    )
+    df.to_csv(res / "indicators.csv", index=False)
+    R = _load(report, monkeypatch)
+    rows = {r[0]: r[1:] for r in R.tabel_wijzigingen().itertuples(index=False)}
+    label = "[Actieve projecten op de peildatum](#ind-proj-actief-n)"
+    assert rows[label] == ("100", "119", "+19", "ja, volledige telling")
+    label = "[Andere afkomst ontmoet (cohort 2021)](#ind-vl-afkomst-c2021-alle)"
+    assert rows[label] == ("68,8%", "70,7%", "+1,9 procentpunt", "niet getoetst")
+    text = str(R.wijzigingen())
+    assert "{#tbl-wijzigingen-projecten}" in text and "{#tbl-wijzigingen-vragenlijst}" in text
+    assert "Andere waarde dan in de vorige editie: Jongerenvragenlijst" in text
+    assert "| vl-afkomst-c2021-alle |" not in text

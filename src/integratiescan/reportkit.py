@@ -151,6 +151,27 @@ MAAT_LABELS: dict[str, str] = {
     "mt-geenklik-groep-verschil-pp": "Verschil gestopt zonder klik: met min zonder groep",
     "comp-pct": "Integratieprojecten gericht op component",
 }
+ROUTE_LABELS = {
+    "maatjes": "maatjesprojecten",
+    "nieuwkomer-deelnemer": "nieuwkomers als deelnemers",
+    "ontmoeting": "ontmoeting",
+    "arbeidstoeleiding": "toeleiding naar werk",
+}
+PROVINCIE_LABELS = {
+    "gr": "Groningen",
+    "fr": "Friesland",
+    "dr": "Drenthe",
+    "ov": "Overijssel",
+    "fl": "Flevoland",
+    "ge": "Gelderland",
+    "ut": "Utrecht",
+    "nh": "Noord-Holland",
+    "zh": "Zuid-Holland",
+    "ze": "Zeeland",
+    "nb": "Noord-Brabant",
+    "li": "Limburg",
+    "landelijk": "landelijk",
+}
 GROEP_LABELS = {
     "alle": "alle jongeren",
     "nieuwkomer-ja": "zelf nieuwkomer",
@@ -1004,33 +1025,72 @@ class Rapport:
         return pd.DataFrame(rows, columns=cols)
 
     def _verschil(self, unit: str, oud: float, nieuw: float) -> tuple[str, str]:
-        """(old value, difference) as table text, in the unit of the row."""
-        diff = nieuw - oud
-        if unit == "pct":
-            return nl.pct(oud, 1), nl.pp(diff, 1)
-        if unit == "pp":
-            return nl.pp(oud, 1), nl.pp(diff, 1)
+        """(old value, difference) as table text, in the unit of the row. The difference is
+        taken between the rounded values, so it always matches the two numbers shown."""
+        if unit in ("pct", "pp"):
+            oud_r, nieuw_r = nl.rond(oud, 1), nl.rond(nieuw, 1)
+            oud_t = nl.pct(oud, 1) if unit == "pct" else nl.pp(oud, 1)
+            return oud_t, nl.pp(float(nieuw_r - oud_r), 1)
+        diff = float(nl.rond(nieuw, 0) - nl.rond(oud, 0))
         return nl.getal(oud, 0), ("+" if diff > 0 else "") + nl.getal(diff, 0)
 
-    def tabel_wijzigingen(self) -> pd.DataFrame:
-        """Indicators whose value differs from ``previous_value``: old, new, difference."""
+    def wijziging_label(self, iid: str) -> str:
+        """A readable row label: the measure's label with cohort, group, round, route or
+        province in words (never the id)."""
+        rec = self._records.get(iid, {})
+        measure = str(rec.get("measure") or "")
+        base = MAAT_LABELS.get(iid) or MAAT_LABELS.get(measure) or self.label(iid)
+        extra = []
+        m = re.fullmatch(r"proj-(route|provincie|ronde)-(.+?)-(n|integratie-pct)", iid)
+        if m and iid not in MAAT_LABELS:
+            kind, code = m.group(1), m.group(2)
+            if kind == "route":
+                extra.append(ROUTE_LABELS.get(code, code.replace("-", " ")))
+            elif kind == "provincie":
+                extra.append(PROVINCIE_LABELS.get(code, code))
+            else:
+                extra.append(f"ronde {narrative.ronde_label(code)}")
+        m = re.fullmatch(r"comp-(.+)-pct", iid)
+        if m and self.componenten is not None:
+            for r in self.componenten.to_dict("records"):
+                if str(r.get("code", "")).lower().replace("_", "-") == m.group(1):
+                    extra.append(narrative.component_naam(str(r["naam_nl"])))
+        cohort = rec.get("cohort")
+        if "-call-" in iid:
+            extra.append("alle cohorten samen")
+        elif not nl.is_leeg(cohort):
+            extra.append(f"cohort {int(float(cohort))}")
+        group = str(rec.get("group") or "")
+        if iid.startswith("vl-") and group and group != "alle":
+            extra.append(GROEP_LABELS.get(group, group))
+        return base + (f" ({', '.join(extra)})" if extra else "")
+
+    def tabel_wijzigingen(self, domein: str | None = None) -> pd.DataFrame:
+        """Indicators whose value differs from ``previous_value``: readable label, old, new,
+        difference (from the rounded values), and whether the change is clear."""
         rows = []
         for iid in self.tabel_.ids():
             rij = self.tabel_.get(iid)
             if rij is None or rij.previous_value is None or rij.value is None or rij.suppressed:
                 continue
+            rec = self._records[iid]
+            if domein is not None and str(rec.get("domain") or "") != domein:
+                continue
             if math.isclose(rij.value, rij.previous_value, rel_tol=0, abs_tol=1e-9):
                 continue
             oud, verschil = self._verschil(rij.unit, rij.previous_value, rij.value)
+            telling = str(rec.get("method") or "") == "telling"
             rows.append(
                 {
-                    "Indicator": self._link(iid, iid),
+                    "Indicator": self._link(iid, _md_tekst(self.wijziging_label(iid))),
                     "Vorige editie": oud,
                     "Deze editie": self._waarde_tabel(rij),
                     "Verschil": verschil,
+                    "Duidelijk veranderd?": "ja, volledige telling" if telling else "niet getoetst",
                 }
             )
-        return pd.DataFrame(rows, columns=["Indicator", "Vorige editie", "Deze editie", "Verschil"])
+        cols = ["Indicator", "Vorige editie", "Deze editie", "Verschil", "Duidelijk veranderd?"]
+        return pd.DataFrame(rows, columns=cols)
 
     def _revisienummer(self) -> int:
         m = re.fullmatch(r"(\d{4})\.(\d+)", str(self.versie()))
@@ -1141,17 +1201,31 @@ class Rapport:
                 "vorige editie.\n"
             )
         else:
-            verb = "heeft" if len(df) == 1 else "hebben"
             parts.append(
-                f"**Vorige editie.** In deze editie {verb} "
+                f"**Vorige editie.** In deze editie {nl.vorm(len(df), 'heeft', 'hebben')} "
                 f"{nl.meervoud(len(df), 'indicator', 'indicatoren')} een andere waarde dan in "
-                "de vorige editie. Het verschil is bij percentages uitgedrukt in procentpunt.\n\n"
-                + markdown_tabel(
-                    df,
-                    caption="Indicatoren met een andere waarde dan in de vorige editie",
-                    label="tbl-wijzigingen",
-                )
+                "de vorige editie. De tabellen hieronder geven ze per onderwerp. Het verschil "
+                "is berekend uit de afgeronde waarden in de tabel, bij percentages in "
+                "procentpunt. Tellingen uit de administratie zijn volledige tellingen: een "
+                "verschil daarin is een echt verschil, al kan het ook komen doordat de editie "
+                "andere rondes telt. Voor cijfers uit de jongerenvragenlijst toetsen we het "
+                "verschil met de vorige editie niet, omdat beide edities voor een deel op "
+                "dezelfde jongeren rusten en samengevoegde cijfers over alle cohorten een "
+                "andere samenstelling hebben; de vergelijking tussen cohorten staat in de "
+                "conclusie.\n"
             )
+            koppen = dict(DOMEINEN)
+            for domein, kop in [*koppen.items(), ("", "Overig")]:
+                sub = self.tabel_wijzigingen(domein)
+                if sub.empty:
+                    continue
+                parts.append(
+                    markdown_tabel(
+                        sub,
+                        caption=f"Andere waarde dan in de vorige editie: {kop}",
+                        label=f"tbl-wijzigingen-{domein or 'overig'}",
+                    )
+                )
         return Md("\n".join(parts))
 
     # -- sources and their fingerprints
