@@ -94,7 +94,7 @@ def test_golden_2023_has_the_scan_figures():
     assert "95%-BI 4,4 tot 7,7" in text
     assert "21 juli 2023" in text
     # the difference gets the difference's interval, not the interval of the 2022 level
-    assert "andere leeftijd ontmoet van 82% naar 80% (-2 procentpunt; 95%-BI -4,1 tot 0,2)" in text
+    assert "andere leeftijd ontmoet van 82% naar 80% (−2 procentpunt; 95%-BI −4,1 tot 0,2)" in text
     assert "78,5 tot 81,5" not in text
     # 16,3% (11,9 tot 22,1) straddles the signal value 15%: no question
     assert "klikte" not in text.split("## Vragen voor vervolg")[1]
@@ -192,7 +192,7 @@ def test_no_clear_change_when_difference_interval_contains_zero():
     text = text_of(df)
     assert (
         "Bij de enige vraag veranderde het aandeel niet duidelijk: andere afkomst ontmoet van "
-        "68% naar 69% (+1 procentpunt; 95%-BI -1,3 tot 4,1)." in text
+        "68% naar 69% (+1 procentpunt; 95%-BI −1,3 tot 4,1)." in text
     )
     assert "Oordeel: geen duidelijke verandering tussen cohort 2022 en cohort 2023." in text
     assert "duidelijk hoger" not in text
@@ -310,7 +310,7 @@ def test_attitude_change_is_worded_as_verandering_with_ci():
 def test_unclear_attitude_change():
     df = frame(row("vl-graag-verandering-c2023-alle", 1.2, "pp", low=-1.5, high=3.9, n=2412))
     text = text_of(df)
-    assert "een verandering van +1 procentpunt die niet duidelijk is (95%-BI -1,5 tot 3,9" in text
+    assert "een verandering van +1 procentpunt die niet duidelijk is (95%-BI −1,5 tot 3,9" in text
     assert "Oordeel: geen duidelijke verandering." in text
 
 
@@ -354,7 +354,7 @@ def test_geenklik_question():
         "stopte 21% omdat het niet klikte (95%-BI 16,2 tot 27,6; het hele interval ligt boven "
         "de signaalwaarde van 15%)" in q
     )
-    assert "minder vaak (16% tegen 30%; verschil -14 procentpunt, 95%-BI -25,9 tot -2,4)" in q
+    assert "minder vaak (16% tegen 30%; verschil −14 procentpunt, 95%-BI −25,9 tot −2,4)" in q
     # judged on the interval, not the point: 16% with an interval from 12% is no signal
     rows[0] = row("mt-geenklik-pct", 16.3, n=202, low=11.9, high=22.1)
     assert not [q for q in genereer(frame(*rows), None).vragen if "klikte" in q]

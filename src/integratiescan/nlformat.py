@@ -47,6 +47,9 @@ LOCALE = "nl_NL"
 ONBEKEND = "onbekend"
 
 
+MIN = "\u2212"
+
+
 def is_leeg(value: object) -> bool:
     """True for None, NaN and empty strings (how pandas hands us missing cells)."""
     if value is None:
@@ -73,7 +76,10 @@ def getal(value: float | int | None, decimalen: int = 0) -> str:
     if is_leeg(value):
         return ONBEKEND
     pattern = "#,##0" + ("." + "0" * decimalen if decimalen > 0 else "")
-    return format_decimal(rond(value, decimalen), format=pattern, locale=LOCALE)
+    # A real minus sign (U+2212), not a hyphen: a figure prints what it gets, and a hyphen
+    # before a number reads as a dash.
+    text = format_decimal(rond(value, decimalen), format=pattern, locale=LOCALE)
+    return MIN + text[1:] if text.startswith("-") else text
 
 
 def aantal(value: float | int | None) -> str:
