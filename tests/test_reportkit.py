@@ -410,3 +410,11 @@ def test_changes_against_the_previous_edition_are_readable(tmp_path, monkeypatch
     assert "{#tbl-wijzigingen-projecten}" in text and "{#tbl-wijzigingen-vragenlijst}" in text
     assert "Andere waarde dan in de vorige editie: Jongerenvragenlijst" in text
     assert "| vl-afkomst-c2021-alle |" not in text
+
+
+def test_text_starting_with_a_number_is_not_a_numeric_column():
+    # a definition that starts with a cohort year must wrap in a text column (2024 appendix)
+    assert not rk._is_numeriek(["2022 en cohort 2021 (twee onafhankelijke groepen) in het"])
+    assert rk._is_numeriek(["−4,0 procentpunt", "1.484 / 2.595", "4,7 tot 9,4", "+19", "–"])
+    df = pd.DataFrame({"Afbakening": ["2022 en cohort 2021 (twee groepen) in het aandeel"]})
+    assert rk.kolom_opmaak(df)[0][0] == "l"

@@ -256,7 +256,11 @@ def _escape_cell(text: str) -> str:
 
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_SPAN = re.compile(r"\[([^\]]*)\]\{[^}]*\}")
-_NUMERIEK = re.compile(r"^[<>≥≤+\-−]?\s?\d")
+# A whole cell that is a number: a count, a share, a change with its unit, a numerator /
+# denominator, or an interval. A text that merely starts with a digit ("2022 en cohort 2021
+# …") is text: it must wrap in a left-aligned column, not overflow a numeric one.
+_GETAL = r"[+\-−]?\d[\d.,]*%?"
+_NUMERIEK = re.compile(rf"^(?:[<>≥≤]\s?)?{_GETAL}(?:\s?procentpunt)?(?:\s?(?:/|tot)\s?{_GETAL})?$")
 _GEEN_WAARDE = {"", _STREEP, "niet gepubliceerd", ONBEKEND}
 #: Total dash count of a pipe table's separator line. Longer than pandoc's line width (72),
 #: so pandoc takes relative column widths from the dash counts (see :func:`markdown_tabel`).
