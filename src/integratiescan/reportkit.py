@@ -191,7 +191,7 @@ DOMEINEN = (
 LAAG_LABELS = {
     "succesfactoren": "Succesfactoren",
     "sociale_verbindingen": "Sociale verbindingen",
-    "facilitators": "Facilitators",
+    "facilitators": "Faciliterende elementen",
     "fundament": "Fundament",
     "context": "Context",
 }
@@ -1000,7 +1000,14 @@ class Rapport:
                 continue
             groep = str(rec.get("group", ""))
             # a difference row compares two groups; its label says which
-            label = _STREEP if rec.get("unit") == "pp" else GROEP_LABELS.get(groep, groep)
+            # the unit here is a buddy match, not a young person
+            label = (
+                _STREEP
+                if rec.get("unit") == "pp"
+                else "alle koppelingen"
+                if groep == "alle"
+                else GROEP_LABELS.get(groep, groep)
+            )
             r = self._rij_tabel(iid, {"Groep": label})
             if r:
                 rows.append(r)
