@@ -418,3 +418,20 @@ def test_text_starting_with_a_number_is_not_a_numeric_column():
     assert rk._is_numeriek(["−4,0 procentpunt", "1.484 / 2.595", "4,7 tot 9,4", "+19", "–"])
     df = pd.DataFrame({"Afbakening": ["2022 en cohort 2021 (twee groepen) in het aandeel"]})
     assert rk.kolom_opmaak(df)[0][0] == "l"
+
+
+def test_shared_definition_with_several_varying_places():
+    base = (
+        "Verschil in procentpunten tussen cohort {a} en cohort {b} (twee onafhankelijke "
+        "groepen) in het aandeel jongeren dat bij de eindmeting aangeeft: heeft mensen van een "
+        "andere afkomst ontmoet (antwoord ja); {g}"
+    )
+    shared, rests = rk._gemeenschappelijk(
+        [
+            base.format(a=2022, b=2021, g="alle respondenten"),
+            base.format(a=2023, b=2022, g="nieuwkomers"),
+        ]
+    )
+    assert shared.startswith("Verschil in procentpunten tussen cohort … en cohort … (twee")
+    assert shared.endswith("(antwoord ja); …")
+    assert rests == ["2022 · 2021 · alle respondenten", "2023 · 2022 · nieuwkomers"]

@@ -1645,6 +1645,12 @@ def _gemeenschappelijk(texts: list[str]) -> tuple[str, list[str]]:
     if lead + trail == 0:
         return "", texts
     rests = [_kaal(" ".join(w[lead : len(w) - trail])) for w in words]
+    if max(len(r.split()) for r in rests) > 8:
+        # the rows differ in more than one place ("tussen cohort 2022 en cohort 2021 …;
+        # nieuwkomers"): keep every word all rows share, "…" for each varying place
+        skelet = _skelet(words)
+        if skelet is not None:
+            return skelet
     head = " ".join(words[0][:lead])
     tail = " ".join(words[0][len(words[0]) - trail :]) if trail else ""
     if not tail and head.endswith((";", ",", ":")):
@@ -1652,6 +1658,36 @@ def _gemeenschappelijk(texts: list[str]) -> tuple[str, list[str]]:
         return head.rstrip(";,:") + "; afbakening per rij in de tabel", rests
     shared = " ".join(x for x in (head, "…", tail) if x)
     return shared, rests
+
+
+def _skelet(words: list[list[str]]) -> tuple[str, list[str]] | None:
+    """(shared words with "…" for every varying place, the varying words per text joined
+    by " · "), or None when the texts share too little for that to help."""
+    from difflib import SequenceMatcher
+
+    base = words[0]
+    keep = set(range(len(base)))
+    for other in words[1:]:
+        blocks = SequenceMatcher(None, base, other, autojunk=False).get_matching_blocks()
+        keep &= {i for a, _, size in blocks for i in range(a, a + size)}
+    if len(keep) < len(base) / 2:
+        return None
+    shared: list[str] = []
+    for i, word in enumerate(base):
+        if i in keep:
+            shared.append(word)
+        elif not shared or shared[-1] != "…":
+            shared.append("…")
+    skeleton = [base[i] for i in sorted(keep)]
+    rests = []
+    for w in words:
+        runs, pos = [], 0
+        for _, b, size in SequenceMatcher(None, skeleton, w, autojunk=False).get_matching_blocks():
+            if b > pos:
+                runs.append(_kaal(" ".join(w[pos:b])))
+            pos = b + size
+        rests.append(" · ".join(r for r in runs if r))
+    return " ".join(shared), rests
 
 
 _OMSLUITING = {"(": ")", "'": "'", "‘": "’", '"': '"', "“": "”"}
