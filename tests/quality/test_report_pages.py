@@ -278,7 +278,10 @@ def test_2024_states_no_fact_of_another_year_as_current(built_2024):
     text = " ".join(lines(built_2024.pdf))
     assert "in 2023 was dat" not in text
     assert "liep in 2023 door" not in text
+    # the fees known up to 2023 are not presented as those of the 2024 peildatum
+    assert "Op de peildatum kostte dat" not in text
+    assert "gold op de peildatum nog" not in text
     # every fee is stated with the date from which it applies
     for m in re.finditer(r"€ ?[\d.]+", text):
         around = text[max(0, m.start() - 160) : m.end() + 60]
-        assert re.search(r"(vanaf|sinds|per|op) \d{1,2} \w+ \d{4}|in \d{4}", around), around
+        assert re.search(r"(vanaf|sinds|per|op|van) \d{1,2} \w+ \d{4}|in \d{4}", around), around
