@@ -406,6 +406,10 @@ def test_changes_against_the_previous_edition_are_readable(tmp_path, monkeypatch
     assert rows[label] == ("100", "119", "+19", "ja, volledige telling")
     label = "[Andere afkomst ontmoet (cohort 2021)](#ind-vl-afkomst-c2021-alle)"
     assert rows[label] == ("68,8%", "70,7%", "+1,9 procentpunt", "niet getoetst")
+    assert (
+        R.wijziging_label("vl-afkomst-c2021-nkja")
+        == "Andere afkomst ontmoet (cohort 2021, zelf nieuwkomer)"
+    )
     text = str(R.wijzigingen())
     assert "{#tbl-wijzigingen-projecten}" in text and "{#tbl-wijzigingen-vragenlijst}" in text
     assert "Andere waarde dan in de vorige editie: Jongerenvragenlijst" in text

@@ -1073,6 +1073,7 @@ class Rapport:
             extra.append(f"cohort {int(float(cohort))}")
         group = str(rec.get("group") or "")
         if iid.startswith("vl-") and group and group != "alle":
+            group = {"nkja": "nieuwkomer-ja", "nknee": "nieuwkomer-nee"}.get(group, group)
             extra.append(GROEP_LABELS.get(group, group))
         return base + (f" ({', '.join(extra)})" if extra else "")
 
@@ -1217,7 +1218,7 @@ class Rapport:
                 f"{nl.meervoud(len(df), 'indicator', 'indicatoren')} een andere waarde dan in "
                 "de vorige editie. De tabellen hieronder geven ze per onderwerp. Het verschil "
                 "is berekend uit de afgeronde waarden in de tabel, bij percentages in "
-                "procentpunt. Tellingen uit de administratie zijn volledige tellingen: een "
+                "procentpunten. Tellingen uit de administratie zijn volledige tellingen: een "
                 "verschil daarin is een echt verschil, al kan het ook komen doordat de editie "
                 "andere rondes telt. Voor cijfers uit de jongerenvragenlijst toetsen we het "
                 "verschil met de vorige editie niet, omdat beide edities voor een deel op "
