@@ -28,6 +28,7 @@ rule report:
         qmd="report/integratiescan.qmd",
         project="report/_quarto.yml",
         bib="report/references.bib",
+        facts="report/feiten.yaml",
         indicators="results/{edition}/indicators.csv",
         indicators_json="results/{edition}/indicators.json",
         components="results/{edition}/components.csv",
