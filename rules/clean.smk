@@ -16,6 +16,10 @@ rule clean:
         "logs/{edition}/clean.log",
     conda:
         "../envs/integratiescan.yaml"
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=10,
     params:
         edition=lambda wc: int(wc.edition),
         cfg=rule_config(config, "clean"),

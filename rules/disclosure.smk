@@ -12,6 +12,10 @@ rule disclosure_audit:
         "logs/{edition}/disclosure_audit.log",
     conda:
         "../envs/integratiescan.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     params:
         cfg=rule_config(config, "disclosure_audit"),
     script:

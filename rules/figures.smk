@@ -20,5 +20,8 @@ rule figures:
         "../envs/integratiescan.yaml"
     # figures are drawn in parallel worker processes (integratiescan.figures.build_figures)
     threads: 2
+    resources:
+        mem_mb=1000,
+        runtime=15,
     script:
         "../scripts/make_figures.py"

@@ -18,6 +18,10 @@ rule indicators:
         "logs/{edition}/indicators.log",
     conda:
         "../envs/integratiescan.yaml"
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=10,
     params:
         cfg=rule_config(config, "indicators"),
     script:

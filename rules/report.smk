@@ -10,6 +10,10 @@ rule build_metadata:
         "logs/{edition}/build_metadata.log",
     conda:
         "../envs/integratiescan.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         cfg=rule_config(config, "build_metadata"),
         engine=resolve_engine(config.get("engine", "auto")),
@@ -24,6 +28,7 @@ rule report:
         qmd="report/integratiescan.qmd",
         project="report/_quarto.yml",
         bib="report/references.bib",
+        facts="report/feiten.yaml",
         indicators="results/{edition}/indicators.csv",
         indicators_json="results/{edition}/indicators.json",
         components="results/{edition}/components.csv",
@@ -50,6 +55,10 @@ rule report:
         "logs/{edition}/report-v{version}.log",
     conda:
         "../envs/integratiescan.yaml"
+    threads: 1
+    resources:
+        mem_mb=1250,
+        runtime=20,
     params:
         cfg=rule_config(config, "report"),
         engine=resolve_engine(config.get("engine", "auto")),
@@ -75,6 +84,10 @@ rule provenance:
         "logs/{edition}/provenance-v{version}.log",
     conda:
         "../envs/integratiescan.yaml"
+    threads: 1
+    resources:
+        mem_mb=750,
+        runtime=5,
     params:
         cfg=rule_config(config, "provenance"),
     script:
@@ -94,5 +107,9 @@ rule archive_indicators:
         f"logs/{EDITION}/archive_indicators-v{VERSION}.log",
     conda:
         "../envs/integratiescan.yaml"
+    threads: 1
+    resources:
+        mem_mb=750,
+        runtime=5,
     script:
         "../scripts/archive_indicators.py"

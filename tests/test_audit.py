@@ -17,6 +17,7 @@ from integratiescan.audit import diff as audit_diff
 from integratiescan.audit import edition as audit_edition
 from integratiescan.audit import provenance
 from integratiescan.audit import trace as audit_trace
+from integratiescan.audit import verify as audit_verify
 from integratiescan.indicators import REGISTRY
 from integratiescan.indicators.selection import select
 
@@ -421,7 +422,7 @@ def test_verify_pdf_text_and_metadata(verify_tree, tmp_path, capsys):
     )
     pdf = tmp_path / "r.pdf"
     pdf.write_bytes(typst.compile(str(src)))
-    emb = cli.read_embedded(pdf)
+    emb = audit_verify.read_embedded(pdf)
     assert (emb.version, emb.fingerprint, emb.commit) == (
         meta["version"],
         meta["data_fingerprint"],
@@ -442,7 +443,7 @@ def test_verify_pdf_text_and_metadata(verify_tree, tmp_path, capsys):
     pdf2 = tmp_path / "m.pdf"
     with open(pdf2, "wb") as fh:
         writer.write(fh)
-    assert cli.read_embedded(pdf2).fingerprint == meta["data_fingerprint"]
+    assert audit_verify.read_embedded(pdf2).fingerprint == meta["data_fingerprint"]
 
 
 def test_verify_report_without_keys_exits_2(tmp_path, capsys):

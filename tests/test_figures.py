@@ -154,7 +154,7 @@ def test_sidecar_indicator_ids_exist(meta):
         ("fig-oekraine", ["1.327", "20 projecten", "804", "523"]),
         ("fig-projecten", ["25 van de 181", "13,8%"]),
         ("fig-houding", ["62,0%", "68,0%", "+6,0 procentpunt", "95%-BI 3,4 tot 8,6"]),
-        ("fig-maatjes", ["74,1%", "60,2%", "15,5%", "29,6%", "-14,1 procentpunt"]),
+        ("fig-maatjes", ["74,1%", "60,2%", "15,5%", "29,6%", "−14,1 procentpunt"]),
         ("fig-mdt-model", ["76,0%", "88,0%", "groen", "oranje", "rood"]),
         ("fig-model", ["13 componenten", "Social bridges", "Sociopolitieke context"]),
     ],

@@ -15,6 +15,10 @@ from integratiescan.workflow import AUDITED_SNAKEMAKE
 ROOT = Path(__file__).parents[1]
 LOCK = (ROOT / toolchain.LOCK_FILE).read_text(encoding="utf-8")
 PYPROJECT = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+SEPARATE = {
+    extra: (ROOT / file).read_text(encoding="utf-8")
+    for extra, file in toolchain.SEPARATE_EXTRAS.items()
+}
 RELOCK = f"run `{toolchain.LOCK_COMMAND}` (docs/dependencies.md)"
 #: The platforms the lock is checked for (CPython on Linux x86_64).
 PYTHONS = ("3.11", "3.11.7", "3.12", "3.12.1")
@@ -33,6 +37,25 @@ def test_lock_pins_every_declared_requirement_within_its_range(python: str) -> N
     assert toolchain.unsatisfied_requirements(PYPROJECT, LOCK, env) == [], RELOCK
     locked = toolchain.locked_versions(LOCK, env)  # raises if a package is pinned twice
     assert {"snakemake", "pandas", "typst", "pytest", "setuptools"} <= set(locked)
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_separately_locked_extras_pin_their_requirements_at_the_main_locks_versions(
+    python: str,
+) -> None:
+    """The cluster extra has its own lock: it pins the extra, and every package it shares with
+    the main lock at the same version (installing it on top changes nothing else)."""
+    env = toolchain.linux_environment(python)
+    assert toolchain.unsatisfied_requirements(PYPROJECT, LOCK, env, SEPARATE) == [], RELOCK
+    main = toolchain.locked_versions(LOCK, env)
+    for extra, text in SEPARATE.items():
+        own = toolchain.locked_versions(text, env)
+        declared = toolchain.dependency_declarations(PYPROJECT)[f"extra:{extra}"]
+        names = {toolchain.normalise(re.split(r"[<>=!~\[; ]", d)[0]) for d in declared}
+        assert names <= set(own), (extra, names - set(own))
+        assert not names & set(main), f"{extra}'s own packages must stay out of the main lock"
+        differ = {n: (main[n], v) for n, v in own.items() if n in main and main[n] != v}
+        assert differ == {}, (extra, differ)
 
 
 def test_a_changed_range_is_caught() -> None:

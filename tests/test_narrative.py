@@ -53,10 +53,24 @@ def edition_settings(edition: int) -> tuple[str | None, dict]:
     return (ed or {}).get("peildatum"), cfg.get("narrative") or {}
 
 
+def previous_rounds(edition: int) -> list[str] | None:
+    path = ROOT / "config" / "editions" / f"{edition - 1}.yaml"
+    if not path.is_file():
+        return None
+    rounds = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("scope_rounds")
+    return [r.lower() for r in rounds] if rounds else None
+
+
 def generate(edition: int) -> str:
     indicators, components = tables(edition)
     peildatum, thresholds = edition_settings(edition)
-    return genereer(indicators, components, thresholds, peildatum=peildatum).markdown()
+    return genereer(
+        indicators,
+        components,
+        thresholds,
+        peildatum=peildatum,
+        vorige_rondes=previous_rounds(edition),
+    ).markdown()
 
 
 # ---------------------------------------------------------------------- golden files
@@ -79,7 +93,12 @@ def test_golden_2023_has_the_scan_figures():
     assert "+6 procentpunt" in text
     assert "95%-BI 4,4 tot 7,7" in text
     assert "21 juli 2023" in text
-    assert "andere vormen van participatie, social bridges, taal en cultuur" in text
+    # the difference gets the difference's interval, not the interval of the 2022 level
+    assert "andere leeftijd ontmoet van 82% naar 80% (−2 procentpunt; 95%-BI −4,1 tot 0,2)" in text
+    assert "78,5 tot 81,5" not in text
+    # 16,3% (11,9 tot 22,1) straddles the signal value 15%: no question
+    assert "klikte" not in text.split("## Vragen voor vervolg")[1]
+    assert "**Alles bij elkaar.**" in text
 
 
 @pytest.mark.parametrize("edition", [2023, 2024])
@@ -147,9 +166,10 @@ def test_rise_between_cohorts():
     )
     text = text_of(df)
     assert (
-        "is gestegen van 81% in cohort 2022 naar 85% in cohort 2023 "
-        "(+4 procentpunt; 95%-BI 1,7 tot 6,3; n = 2.412 in cohort 2023)" in text
+        "In cohort 2023 lag het aandeel bij de enige vraag duidelijk hoger dan in cohort 2022: "
+        "andere leeftijd ontmoet van 81% naar 85% (+4 procentpunt; 95%-BI 1,7 tot 6,3)." in text
     )
+    assert "anders zijn samengesteld" in text  # composition warning
 
 
 def test_fall_between_cohorts():
@@ -158,7 +178,9 @@ def test_fall_between_cohorts():
         row("vl-afkomst-c2022-alle", 67.2, low=65.2, high=69.1, n=2224),
         row("vl-afkomst-verschil-c2022-alle", -3.8, "pp", low=-6.6, high=-1.0, n=4230),
     )
-    assert "is gedaald van 71% in cohort 2021 naar 67% in cohort 2022" in text_of(df)
+    text = text_of(df)
+    assert "duidelijk lager dan in cohort 2021: andere afkomst ontmoet van 71% naar 67%" in text
+    assert "gaat eerder de verkeerde kant op" in text
 
 
 def test_no_clear_change_when_difference_interval_contains_zero():
@@ -168,8 +190,12 @@ def test_no_clear_change_when_difference_interval_contains_zero():
         row("vl-afkomst-verschil-c2023-alle", 1.4, "pp", low=-1.3, high=4.1, n=4650),
     )
     text = text_of(df)
-    assert "is niet duidelijk veranderd: 68% in cohort 2022 en 69% in cohort 2023" in text
-    assert "gestegen" not in text
+    assert (
+        "Bij de enige vraag veranderde het aandeel niet duidelijk: andere afkomst ontmoet van "
+        "68% naar 69% (+1 procentpunt; 95%-BI −1,3 tot 4,1)." in text
+    )
+    assert "Oordeel: geen duidelijke verandering tussen cohort 2022 en cohort 2023." in text
+    assert "duidelijk hoger" not in text
 
 
 def test_same_whole_percent_is_gelijk_gebleven():
@@ -177,7 +203,33 @@ def test_same_whole_percent_is_gelijk_gebleven():
         row("vl-contacten-c2022-alle", 50.1, low=48.0, high=52.1, n=2219),
         row("vl-contacten-c2023-alle", 50.4, low=48.5, high=52.4, n=2402),
     )
-    assert "is gelijk gebleven: 50% in cohort 2022 en 50% in cohort 2023" in text_of(df)
+    text = text_of(df)
+    assert "niet duidelijk: waardevolle contacten overgehouden van 50% naar 50%" in text
+
+
+def test_single_cohort_is_not_yet_comparable():
+    df = frame(row("vl-afkomst-c2024-alle", 70.2, low=66.0, high=74.1, n=480))
+    text = text_of(df)
+    assert "Cohort 2024 is het enige cohort met gegevens" in text
+    assert "andere afkomst ontmoet 70% (95%-BI 66,0 tot 74,1; n = 480)" in text
+    assert "een verandering is nog niet te meten" in text
+
+
+def test_trend_sentence_with_three_cohorts():
+    df = frame(
+        row("vl-afkomst-c2021-alle", 60.0, low=58.0, high=62.0, n=2000),
+        row("vl-afkomst-c2022-alle", 65.0, low=63.0, high=67.0, n=2000),
+        row("vl-afkomst-c2023-alle", 70.0, low=68.0, high=72.0, n=2000),
+        row("vl-afkomst-verschil-c2022-alle", 5.0, "pp", low=2.2, high=7.8, n=4000),
+        row("vl-afkomst-verschil-c2023-alle", 5.0, "pp", low=2.2, high=7.8, n=4000),
+    )
+    text = text_of(df)
+    assert (
+        "Over de drie cohorten van 2021 tot en met 2023 steeg andere afkomst ontmoet elk jaar "
+        "duidelijk." in text
+    )
+    # only the latest pair is spelled out: the text does not grow with every cohort
+    assert text.count("van 65% naar 70%") == 1 and "van 60% naar 65%" not in text
 
 
 def test_richting_aandelen_rules():
@@ -217,30 +269,27 @@ def test_suppressed_value_in_latest_cohort():
     )
     text = text_of(df)
     assert (
-        "Voor cohort 2022 is het aandeel jongeren dat mensen van een andere afkomst ontmoette "
-        "niet gepubliceerd, omdat het op te weinig antwoorden rust." in text
+        "Voor andere afkomst ontmoet is geen vergelijking te maken, omdat een van de cijfers "
+        "niet is gepubliceerd." in text
     )
+    assert "Oordeel: niet te beoordelen" in text
     assert "nan" not in text
 
 
 def test_suppressed_newcomer_value():
-    df = frame(
-        row("vl-leeftijd-c2022-nkja", 81.8, low=52.3, high=94.9, n=11),
-        row("vl-afkomst-c2022-nkja", None, suppressed=True),
-    )
-    text = text_of(df)
-    assert "zei 82% mensen van een andere leeftijd (n = 11) te hebben ontmoet" in text
-    assert (
-        "Het aandeel dat mensen van een andere afkomst ontmoette, is voor deze groep niet "
-        "gepubliceerd" in text
-    )
+    rows = [
+        row("vl-t1-n-c2022-alle", 250, "aantal", n=250),
+        row("vl-t1-n-c2022-nkja", None, "aantal", suppressed=True),
+    ]
+    (q,) = genereer(frame(*rows), None).vragen
+    assert "zo weinig zelf nieuwkomer dat hun aantal niet wordt gepubliceerd" in q
 
 
 def test_suppressed_attitude_change():
     df = frame(row("vl-graag-verandering-c2022-alle", None, "pp", suppressed=True))
     text = text_of(df)
-    assert "is de verandering bij de stelling" in text
-    assert "niet gepubliceerd" in text
+    assert "Voor cohort 2022 is de verandering niet gepubliceerd" in text
+    assert "Oordeel: niet te beoordelen." in text
 
 
 def test_attitude_change_is_worded_as_verandering_with_ci():
@@ -250,15 +299,19 @@ def test_attitude_change_is_worded_as_verandering_with_ci():
         row("vl-graag-verandering-c2022-alle", 6.0, "pp", low=3.1, high=8.9, n=1250),
     )
     text = text_of(df)
-    assert "een verandering van +6 procentpunt (95%-BI 3,1 tot 8,9; 1.250 jongeren" in text
+    assert (
+        "van 62% bij de start naar 68% na afloop, een duidelijke toename van +6 procentpunt "
+        "(95%-BI 3,1 tot 8,9; 1.250 jongeren met beide metingen)" in text
+    )
+    assert "zonder vergelijkingsgroep is niet te zeggen of MDT die veroorzaakte" in text
     assert "effect" not in text.lower()
 
 
 def test_unclear_attitude_change():
     df = frame(row("vl-graag-verandering-c2023-alle", 1.2, "pp", low=-1.5, high=3.9, n=2412))
     text = text_of(df)
-    assert "die is niet duidelijk, want het betrouwbaarheidsinterval bevat de nul" in text
-    assert "veranderde het aandeel jongeren dat graag mensen" in text
+    assert "een verandering van +1 procentpunt die niet duidelijk is (95%-BI −1,5 tot 3,9" in text
+    assert "Oordeel: geen duidelijke verandering." in text
 
 
 def _projects(x, y, pct):
@@ -297,10 +350,13 @@ def test_geenklik_question():
     ]
     v = genereer(frame(*rows), None)
     (q,) = [q for q in v.vragen if "klikte" in q]
-    assert "stopte 21% omdat het niet klikte (signaalwaarde 15%)" in q
-    assert "minder vaak (16% tegen 30%)" in q
-    assert "training" in q
-    rows[0] = row("mt-geenklik-pct", 14.0, n=230, low=10.0, high=19.0)
+    assert (
+        "stopte 21% omdat het niet klikte (95%-BI 16,2 tot 27,6; het hele interval ligt boven "
+        "de signaalwaarde van 15%)" in q
+    )
+    assert "minder vaak (16% tegen 30%; verschil −14 procentpunt, 95%-BI −25,9 tot −2,4)" in q
+    # judged on the interval, not the point: 16% with an interval from 12% is no signal
+    rows[0] = row("mt-geenklik-pct", 16.3, n=202, low=11.9, high=22.1)
     assert not [q for q in genereer(frame(*rows), None).vragen if "klikte" in q]
 
 
@@ -311,12 +367,19 @@ def test_newcomer_reach_question():
     ]
     (q,) = genereer(frame(*rows), None).vragen
     assert "Van de 2.250 jongeren uit cohort 2022 die de eindvragenlijst invulden" in q
-    assert "waren er 13 zelf nieuwkomer (1%; signaalwaarde 10%)" in q
+    assert "waren er 13 zelf nieuwkomer (1%; 95%-BI 0,3 tot 1,0; het hele interval" in q
+    assert "de vragenlijst telt alleen wie hem invulde" in q  # not a reach figure
     rows[1] = row("vl-t1-n-c2022-nkja", 300, "aantal", n=300)
     assert genereer(frame(*rows), None).vragen == []
     rows[1] = row("vl-t1-n-c2022-nkja", None, "aantal", suppressed=True)
     (q,) = genereer(frame(*rows), None).vragen
     assert "zo weinig zelf nieuwkomer dat hun aantal niet wordt gepubliceerd" in q
+    rows = [
+        row("vl-t1-n-c2022-alle", 1, "aantal", n=1),
+        row("vl-t1-n-c2022-nkja", None, "aantal", suppressed=True),
+    ]
+    (q,) = genereer(frame(*rows), None).vragen
+    assert "Van de 1 jongere uit cohort 2022 die de eindvragenlijst invulde, waren er zo" in q
 
 
 def test_response_question():
@@ -326,8 +389,10 @@ def test_response_question():
         row("vl-gepaard-pct-c2022-alle", 27.9, num=1250, den=4473, n=4473, low=26.6, high=29.3),
     ]
     (q,) = genereer(frame(*rows), None).vragen
-    assert "vulden er 1.250 ook de eindvragenlijst in (28%; signaalwaarde 60%)" in q
+    assert "vulden er 1.250 ook de eindvragenlijst in (28%; 95%-BI 26,6 tot 29,3" in q
     assert genereer(frame(*rows), None, {"respons_min_pct": 25}).vragen == []
+    # the interval reaches the signal value: no question
+    assert genereer(frame(*rows), None, {"respons_min_pct": 29}).vragen == []
 
 
 def test_components_enumeration_and_agreement():
@@ -342,14 +407,16 @@ def test_components_enumeration_and_agreement():
             "regel": ["r"] * 3,
         }
     )
-    v = genereer(frame(), comp)
-    assert (
-        "De component waaraan MDT het meest aannemelijk bijdraagt, is taal "
-        "(60% van de integratieprojecten)." in v.conclusie[0]
-    )
-    assert "In specifieke projecten kan MDT ook bijdragen aan werk." in v.conclusie[0]
-    assert "Voor wonen is tot nu toe geen bijdrage van MDT bekend." in v.conclusie[0]
-    assert "Van de 3 componenten van integratie" in v.samenvatting[0]
+    v = genereer(frame(*_projects(25, 181, 13.8)), comp)
+    first = v.conclusie[0]
+    assert "niet wat het daar bereikt" in first  # what the rule measures
+    assert "richt minstens de helft zich op taal (15 van de 25, 60%)" in first
+    assert "Een kleiner deel richt zich op werk (4 van de 25, 16%)." in first
+    assert "Op wonen richt zich geen enkel project." in first
+    assert "volledige telling" in first
+    assert "is er één waar minstens de helft" in v.samenvatting[1]
+    assert "Van de 3 componenten van integratie" in v.samenvatting[1]
+    assert "**Niet gemeten.** Over taal, werk en wonen" in v.conclusie_md()
 
 
 def test_link_wraps_numbers_from_the_table():

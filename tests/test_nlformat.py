@@ -43,15 +43,15 @@ def test_pct():
 def test_pp_has_sign_and_unit():
     assert nl.pp(6.0) == "+6 procentpunt"
     assert nl.pp(5.96) == "+6 procentpunt"
-    assert nl.pp(-14.112388250319283) == "-14 procentpunt"
+    assert nl.pp(-14.112388250319283) == "−14 procentpunt"
     assert nl.pp(0.2) == "0 procentpunt"
     assert nl.pp(3.81, 1) == "+3,8 procentpunt"
-    assert nl.pp(-3.81, 1, eenheid=False) == "-3,8"
+    assert nl.pp(-3.81, 1, eenheid=False) == "−3,8"
 
 
 def test_bi():
     assert nl.bi(3.1, 8.9) == "95%-BI 3,1 tot 8,9"
-    assert nl.bi(-25.93, -2.4) == "95%-BI -25,9 tot -2,4"
+    assert nl.bi(-25.93, -2.4) == "95%-BI −25,9 tot −2,4"
     assert nl.bi(65.19, 69.097, procent=True) == "95%-BI 65,2% tot 69,1%"
     assert nl.bi(None, 3) == "95%-BI onbekend"
 

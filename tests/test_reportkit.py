@@ -154,23 +154,22 @@ def test_plain_output_has_no_links(tmp_path, monkeypatch):
 def test_figure_caption_ends_with_linked_source_line(tmp_path, monkeypatch):
     R = _load(_tree(tmp_path), monkeypatch)
     md = str(R.figuur("fig-ontmoetingen"))
-    assert md.startswith("![Titel van fig-ontmoetingen. Bron: indicatoren ")
-    assert "[vl-afkomst-\\*](#ind-vl-afkomst-c2021-alle)" in md
-    assert "[vl-leeftijd-\\*](#ind-vl-leeftijd-c2021-alle)" in md
-    assert "[mt-3mnd-pct](#ind-mt-3mnd-pct)" in md
-    assert "[proj-scope-n](#ind-proj-scope-n) en 1 andere." in md  # four shown, fifth counted
+    assert md.startswith("![Titel van fig-ontmoetingen. Bron: Verantwoording, onderdelen ")
+    # section names in words, linked to the first row; no indicator ids in the caption
+    assert "[Jongerenvragenlijst](#ind-vl-afkomst-c2021-alle)" in md
+    assert "[Maatjeskoppelingen](#ind-mt-3mnd-pct)" in md
+    assert "[Projecten](#ind-proj-scope-n)" in md
+    assert "vl-afkomst" not in md.split("](#")[0]
     assert "geen-bestaande-id" not in md  # unknown ids are not linked or shown
     assert "fig-alt=\"Een 'schema'\"" in md
     assert "Bron: schema, geen cijfers uit de indicatortabel." in str(R.figuur("fig-model"))
 
 
-def test_figure_source_line_lists_few_ids_in_full(tmp_path, monkeypatch):
+def test_figure_source_line_counts_indicators(tmp_path, monkeypatch):
     R = _load(_tree(tmp_path), monkeypatch)
     line = R.figuur_bron(["proj-scope-n", "proj-actief-n"])
-    assert line == (
-        "Bron: indicatoren [proj-scope-n](#ind-proj-scope-n) en "
-        "[proj-actief-n](#ind-proj-actief-n)."
-    )
+    assert line == "Bron: Verantwoording, onderdeel [Projecten](#ind-proj-scope-n) (2 indicatoren)."
+    assert R.figuur_bron(["proj-scope-n"]).endswith("(1 indicator).")
     assert R.figuur_bron(None) == ""
 
 
@@ -387,3 +386,56 @@ def test_numbers_and_header_words_fit_their_columns_even_in_tight_tables(punt, t
         assert max(width_em(w, bold=True) for w in words) * punt <= width, (col, width)
         if rk._is_numeriek(df[col].tolist()):
             assert max(width_em(c) for c in df[col]) * punt <= width, (col, width)
+
+
+def test_changes_against_the_previous_edition_are_readable(tmp_path, monkeypatch):
+    report = _tree(tmp_path)
+    res = tmp_path / "results" / "2023"
+    df = pd.read_csv(res / "indicators.csv")
+    df["previous_value"] = df["previous_value"].astype(float)
+    df.loc[df["indicator_id"] == "proj-actief-n", "previous_value"] = 100
+    # 68,84 -> 70,66 rounds to 68,8 -> 70,7: the difference shown must be +1,9, not +1,8
+    df.loc[df["indicator_id"] == "vl-afkomst-c2021-alle", ["value", "previous_value"]] = (
+        70.66,
+        68.84,
+    )
+    df.to_csv(res / "indicators.csv", index=False)
+    R = _load(report, monkeypatch)
+    rows = {r[0]: r[1:] for r in R.tabel_wijzigingen().itertuples(index=False)}
+    label = "[Actieve projecten op de peildatum](#ind-proj-actief-n)"
+    assert rows[label] == ("100", "119", "+19", "ja, volledige telling")
+    label = "[Andere afkomst ontmoet (cohort 2021)](#ind-vl-afkomst-c2021-alle)"
+    assert rows[label] == ("68,8%", "70,7%", "+1,9 procentpunt", "niet getoetst")
+    assert (
+        R.wijziging_label("vl-afkomst-c2021-nkja")
+        == "Andere afkomst ontmoet (cohort 2021, zelf nieuwkomer)"
+    )
+    text = str(R.wijzigingen())
+    assert "{#tbl-wijzigingen-projecten}" in text and "{#tbl-wijzigingen-vragenlijst}" in text
+    assert "Andere waarde dan in de vorige editie: Jongerenvragenlijst" in text
+    assert "| vl-afkomst-c2021-alle |" not in text
+
+
+def test_text_starting_with_a_number_is_not_a_numeric_column():
+    # a definition that starts with a cohort year must wrap in a text column (2024 appendix)
+    assert not rk._is_numeriek(["2022 en cohort 2021 (twee onafhankelijke groepen) in het"])
+    assert rk._is_numeriek(["−4,0 procentpunt", "1.484 / 2.595", "4,7 tot 9,4", "+19", "–"])
+    df = pd.DataFrame({"Afbakening": ["2022 en cohort 2021 (twee groepen) in het aandeel"]})
+    assert rk.kolom_opmaak(df)[0][0] == "l"
+
+
+def test_shared_definition_with_several_varying_places():
+    base = (
+        "Verschil in procentpunten tussen cohort {a} en cohort {b} (twee onafhankelijke "
+        "groepen) in het aandeel jongeren dat bij de eindmeting aangeeft: heeft mensen van een "
+        "andere afkomst ontmoet (antwoord ja); {g}"
+    )
+    shared, rests = rk._gemeenschappelijk(
+        [
+            base.format(a=2022, b=2021, g="alle respondenten"),
+            base.format(a=2023, b=2022, g="nieuwkomers"),
+        ]
+    )
+    assert shared.startswith("Verschil in procentpunten tussen cohort … en cohort … (twee")
+    assert shared.endswith("(antwoord ja); …")
+    assert rests == ["2022 · 2021 · alle respondenten", "2023 · 2022 · nieuwkomers"]

@@ -51,6 +51,7 @@ from pathlib import Path
 import pandas as pd
 
 from integratiescan import nlformat as nl
+from integratiescan.indicators.stats import wilson
 from integratiescan.indicators.table import read_text
 
 __all__ = [
@@ -83,6 +84,33 @@ _ONTMOETING = (
     ("leeftijd", "mensen van een andere leeftijd"),
     ("opleiding", "mensen met een ander opleidingsniveau"),
 )
+# Items of the verdict on encounters: (measure, short label as in the key-figures table).
+_OORDEEL_ITEMS = (
+    ("afkomst", "andere afkomst ontmoet"),
+    ("leeftijd", "andere leeftijd ontmoet"),
+    ("opleiding", "ander opleidingsniveau ontmoet"),
+    ("contacten", "waardevolle contacten overgehouden"),
+)
+_MAATJES_VERGELIJKING = (
+    (
+        "training",
+        "mt-geenklik-getraind-pct",
+        "mt-geenklik-ongetraind-pct",
+        "bij koppelingen met een getraind maatje",
+        "zonder training",
+    ),
+    (
+        "groep",
+        "mt-geenklik-groep-pct",
+        "mt-geenklik-geengroep-pct",
+        "met een groepsactiviteit",
+        "zonder groepsactiviteit",
+    ),
+)
+# Components for which the monitoring has an outcome measure (docs/narrative.md): encounters
+# and buddy matches (social bridges; links through buddies) and attitudes towards others
+# (sociopolitical context). All others are "niet gemeten".
+_GEMETEN_COMPONENTEN = frozenset({"SOCIAL_BRIDGES", "SOCIAL_LINKS", "SOCIOPOLITIEKE_CONTEXT"})
 _STELLING = "‘ik ontmoet graag mensen met een andere achtergrond dan ikzelf’"
 _NIET_GEPUBLICEERD = "niet gepubliceerd"
 
@@ -265,6 +293,11 @@ def _zin(text: str) -> str:
     return text
 
 
+def component_naam(name: str) -> str:
+    """Component name inside a sentence: lower case, "&" written as "en"."""
+    return _klein(name).replace(" & ", " en ")
+
+
 def _klein(name: str) -> str:
     """Component name for use inside a sentence: ``Taal`` -> ``taal``."""
     return name[:1].lower() + name[1:] if name else name
@@ -285,12 +318,25 @@ class Verhaal:
         return "\n\n".join(self.conclusie) + "\n"
 
     def vragen_md(self) -> str:
+        uitleg = (
+            "Sommige vragen volgen uit een signaalwaarde: een grens die vooraf is gekozen (zie "
+            "de Technische verantwoording). We stellen zo'n vraag alleen als het cijfer met zijn "
+            "hele 95%-betrouwbaarheidsinterval aan de verkeerde kant van de grens ligt; bij een "
+            "volledige telling telt het cijfer zelf."
+        )
         if not self.vragen:
             return (
                 "De cijfers van deze editie geven geen aanleiding tot extra vragen "
-                "boven de vaste vragen hierboven.\n"
+                f"boven de vaste vragen hierboven. {uitleg}\n"
             )
-        return "\n".join(f"- {item}" for item in self.vragen) + "\n"
+        if len(self.vragen) == 1:
+            kop = f"Daarnaast roepen de cijfers van deze editie één vraag op. {uitleg}"
+            return f"{kop}\n\n- {self.vragen[0]}\n"
+        kop = (
+            f"Daarnaast roepen de cijfers van deze editie {nl.telwoord(len(self.vragen))} "
+            f"vragen op. {uitleg}\n\n"
+        )
+        return kop + "\n".join(f"- {item}" for item in self.vragen) + "\n"
 
     def markdown(self) -> str:
         """All three parts with headings (the format of the golden files)."""
@@ -312,12 +358,14 @@ class _Schrijver:
         drempels: Mapping[str, float],
         peildatum: dt.date | str | None,
         link: Link | None,
+        vorige_rondes: list[str] | None = None,
     ):
         self.t = tabel
         self.comp = componenten
         self.d = drempels
         self.peildatum = peildatum
         self.link = link
+        self.vorige_rondes = vorige_rondes
         cohorts = tabel.cohorten()
         self.cohorten = cohorts
         self.laatste = cohorts[-1] if cohorts else None
@@ -376,11 +424,7 @@ class _Schrijver:
             "zich op de integratie van nieuwkomers."
         )
         if x.previous_value is not None and y.previous_value is not None:
-            prev_verb = "was" if nl.rond(x.previous_value) == 1 else "waren"
-            text += (
-                f" In de vorige editie {prev_verb} dat {nl.aantal(x.previous_value)} van de "
-                f"{nl.meervoud(y.previous_value, 'project', 'projecten')}."
-            )
+            text += " " + self.vorige_editie_zin(x, y)
         a = self.bruikbaar("proj-actief-integratie-n")
         b = self.bruikbaar("proj-actief-n")
         if a is not None and b is not None:
@@ -398,6 +442,20 @@ class _Schrijver:
             )
         return text
 
+    def vorige_editie_zin(self, x: Rij, y: Rij) -> str:
+        """Compare the scope count with the previous edition only like for like (same rounds)."""
+        vorige = sorted(str(r).lower() for r in self.vorige_rondes or ())
+        if not vorige or vorige != sorted(self.t.rondes()):
+            return (
+                "De vorige editie telde projecten uit andere rondes; deze aantallen zijn daarom "
+                "niet met die editie te vergelijken."
+            )
+        verb = nl.vorm(x.previous_value, "was", "waren")
+        return (
+            f"In de vorige editie, met dezelfde rondes, {verb} dat {nl.aantal(x.previous_value)} "
+            f"van de {nl.meervoud(y.previous_value, 'project', 'projecten')}."
+        )
+
     def kleuren(self) -> dict[str, list[tuple[str, float | None]]]:
         out: dict[str, list[tuple[str, float | None]]] = {"groen": [], "oranje": [], "rood": []}
         if self.comp is None:
@@ -408,23 +466,36 @@ class _Schrijver:
         for rec in df.to_dict("records"):
             kleur = str(rec.get("kleur", "")).lower()
             if kleur in out:
-                out[kleur].append((_klein(str(rec["naam_nl"])), _num(rec.get("aandeel_pct"))))
+                out[kleur].append(
+                    (component_naam(str(rec["naam_nl"])), _num(rec.get("aandeel_pct")))
+                )
         return out
 
     def componenten_samenvatting(self) -> str | None:
-        k = self.kleuren()
+        """What the assessment rule measures: the share of projects that aim at a component."""
         if self.comp is None or not len(self.comp):
             return None
         total = len(self.comp)
-        if not k["groen"]:
+        x = self.bruikbaar("proj-scope-integratie-n")
+        df = self.comp.sort_values("volgorde") if "volgorde" in self.comp.columns else self.comp
+        van = f" van de {nl.aantal(x.value)}" if x else ""
+        groen = [
+            f"{component_naam(str(r['naam_nl']))} ({nl.aantal(_num(r.get('n_projecten')))}"
+            f"{van}, {nl.pct(_num(r.get('aandeel_pct')))})"
+            for r in df.to_dict("records")
+            if r.get("kleur") == "groen"
+        ]
+        wie = f"de {nl.aantal(x.value)} integratieprojecten" if x else "de integratieprojecten"
+        if not groen:
             return (
-                f"Bij geen van de {total} componenten van integratie is een bijdrage van MDT "
-                "het meest aannemelijk."
+                f"Op geen van de {total} componenten van integratie richt minstens de helft van "
+                f"{wie} zich."
             )
-        names = nl.opsomming(name for name, _ in k["groen"])
         return (
-            f"Van de {total} componenten van integratie draagt MDT het meest aannemelijk bij "
-            f"aan {names}."
+            f"Van de {total} componenten van integratie {nl.vorm(len(groen), 'is', 'zijn')} er "
+            f"{nl.telwoord(len(groen))} waar "
+            f"minstens de helft van {wie} zich op richt: {nl.opsomming(groen)}. Dat zegt waar "
+            "projecten zich op richten, niet wat ze bereiken."
         )
 
     def componenten_alinea(self) -> str | None:
@@ -477,36 +548,35 @@ class _Schrijver:
         return items, missing
 
     def ontmoeting_samenvatting(self) -> list[str]:
-        out = []
         c = self.laatste
         if c is None:
-            return out
-        items, _ = self._ontmoeting_lijst(c, "alle", met_n=False)
+            return []
+        afkomst = self.bruikbaar(f"vl-afkomst-c{c}-alle")
         contacts = self.bruikbaar(f"vl-contacten-c{c}-alle")
-        if items or contacts:
-            text = f"Van de jongeren uit cohort {c}"
-            if items:
-                text += f" zei {nl.opsomming(items)} te hebben ontmoet"
-                if contacts:
-                    text += f"; {self.pct(contacts)} hield er waardevolle contacten aan over."
-                else:
-                    text += "."
-            else:
-                text += f" hield {self.pct(contacts)} waardevolle contacten over aan MDT."
-            if self.vorige is not None:
-                earlier = []
-                for measure, _ in _ONTMOETING + (("contacten", ""),):
-                    if f"vl-{measure}-c{c}-alle" not in self.t:
-                        continue
-                    r = self.rij(f"vl-{measure}-c{self.vorige}-alle")
-                    if r is not None:
-                        earlier.append(self.pct(r))
-                if earlier:
-                    noun = "dat aandeel" if len(earlier) == 1 else "die aandelen"
-                    verb = "was" if len(earlier) == 1 else "waren"
-                    text += f" In cohort {self.vorige} {verb} {noun} {nl.opsomming(earlier)}."
-            out.append(text)
-        return out
+        parts = []
+        if afkomst:
+            parts.append(
+                f"zei {self.pct(afkomst)} tijdens MDT mensen van een andere afkomst te hebben "
+                f"ontmoet ({self.bi(afkomst)})"
+            )
+        if contacts:
+            parts.append(
+                f"hield {self.pct(contacts)} er waardevolle contacten aan over "
+                f"({self.bi(contacts)})"
+            )
+        if not parts:
+            return []
+        text = f"Van de jongeren uit cohort {c} {nl.opsomming(parts)}."
+        res = self.ontmoeting_oordeel()
+        if self.vorige is not None and res is not None and res[1].startswith("vergeleken"):
+            text += (
+                f" Vergeleken met cohort {self.vorige} was het aandeel "
+                f"{res[1].split(' ', 3)[3]} (de verschillen met hun intervallen staan in de "
+                "conclusie); dat kan ook komen doordat de cohorten anders zijn samengesteld."
+            )
+        elif self.vorige is not None and res is not None:
+            text += f" {_zin(res[1])}."
+        return [text]
 
     def _vergelijk_zin(self, measure: str, clause: str) -> str | None:
         c, v = self.laatste, self.vorige
@@ -751,17 +821,413 @@ class _Schrijver:
         parts = []
         if duur:
             parts.append(
-                f"van de maatjeskoppelingen hield {self.pct(duur)} minstens drie maanden stand"
+                f"van de maatjeskoppelingen hield {self.pct(duur)} minstens drie maanden stand "
+                f"({self.bi(duur)})"
             )
         if klik:
             parts.append(
-                f"van de beëindigde koppelingen stopte {self.pct(klik)} omdat het niet klikte"
+                f"van de beëindigde koppelingen stopte {self.pct(klik)} omdat het niet klikte "
+                f"({self.bi(klik)})"
             )
         return _zin("; ".join(parts)) + "."
+
+    # ---- the verdict (conclusion); rules in docs/narrative.md
+
+    def _verschil_tekst(self, oud: Rij, nieuw: Rij, verschil: Rij | None) -> str:
+        """``van 67% naar 74% (+7 procentpunt; 95%-BI 4,7 tot 9,4)``: levels and the
+        difference's own interval (never the interval of one level)."""
+        text = f"van {self.pct(oud)} naar {self.pct(nieuw)}"
+        if verschil is not None and verschil.bruikbaar:
+            text += f" ({self.pp(verschil)}; {self.bi(verschil)})"
+        return text
+
+    def ontmoeting_oordeel(self) -> tuple[str, str] | None:
+        """Paragraph on the encounter items and its verdict word (for the overall verdict)."""
+        c, v = self.laatste, self.vorige
+        if c is None:
+            return None
+        items = [(m, lbl) for m, lbl in _OORDEEL_ITEMS if f"vl-{m}-c{c}-alle" in self.t]
+        if not items:
+            return None
+        lead = (
+            "**Ontmoeting (social bridges).** De jongerenvragenlijst vraagt jongeren na afloop "
+            "wie ze tijdens MDT hebben ontmoet en of ze er waardevolle contacten aan overhielden."
+        )
+        if v is None:
+            levels = []
+            for m, lbl in items:
+                r = self.bruikbaar(f"vl-{m}-c{c}-alle")
+                if r:
+                    levels.append(f"{lbl} {self.pct(r)} ({self.bi(r)}; n = {nl.aantal(r.n)})")
+            text = (
+                f"{lead} Cohort {c} is het enige cohort met gegevens: "
+                f"{nl.opsomming(levels) or 'de aandelen zijn niet gepubliceerd'}. "
+                "Oordeel: een verandering is nog niet te meten, want er is geen eerder cohort om "
+                "mee te vergelijken."
+            )
+            return text, "nog niet te meten (één cohort)"
+        groepen: dict[str, list[str]] = {"gestegen": [], "gedaald": [], "geen": [], "onbekend": []}
+        for m, lbl in items:
+            oud = self.rij(f"vl-{m}-c{v}-alle")
+            nieuw = self.rij(f"vl-{m}-c{c}-alle")
+            diff = self.rij(f"vl-{m}-verschil-c{c}-alle")
+            richting = richting_aandelen(oud, nieuw, diff)
+            if richting in ("gestegen", "gedaald"):
+                groepen[richting].append(f"{lbl} {self._verschil_tekst(oud, nieuw, diff)}")
+            elif richting in ("gelijk", "onduidelijk"):
+                groepen["geen"].append(f"{lbl} {self._verschil_tekst(oud, nieuw, diff)}")
+            else:
+                groepen["onbekend"].append(lbl)
+        totaal = len(items)
+        zinnen = [lead]
+
+        def aantal_vragen(k: int) -> str:
+            if k == totaal and totaal > 1:
+                return f"alle {nl.telwoord(totaal)} vragen"
+            if totaal == 1:
+                return "de enige vraag"
+            return f"{nl.telwoord(k)} van de {nl.telwoord(totaal)} vragen"
+
+        for key, woord in (("gestegen", "duidelijk hoger"), ("gedaald", "duidelijk lager")):
+            if groepen[key]:
+                k = len(groepen[key])
+                zinnen.append(
+                    f"In cohort {c} lag het aandeel bij {aantal_vragen(k)} {woord} dan in "
+                    f"cohort {v}: {nl.opsomming(groepen[key])}."
+                )
+        if groepen["geen"]:
+            k = len(groepen["geen"])
+            zinnen.append(
+                f"Bij {aantal_vragen(k)} veranderde het aandeel niet duidelijk: "
+                f"{nl.opsomming(groepen['geen'])}."
+            )
+        if groepen["onbekend"]:
+            zinnen.append(
+                f"Voor {nl.opsomming(groepen['onbekend'])} is geen vergelijking te maken, omdat "
+                "een van de cijfers niet is gepubliceerd."
+            )
+        trend = self.ontmoeting_trend(items)
+        if trend:
+            zinnen.append(trend)
+        kort = []
+        for key, woord in (
+            ("gestegen", "duidelijk hoger"),
+            ("gedaald", "duidelijk lager"),
+            ("geen", "niet duidelijk veranderd"),
+        ):
+            k = len(groepen[key])
+            if not k:
+                continue
+            if kort and sum(len(g) for g in groepen.values()) == totaal and key == "geen":
+                wie = "de andere vraag" if k == 1 else f"de andere {nl.telwoord(k)}"
+            else:
+                wie = aantal_vragen(k)
+            kort.append(f"bij {wie} {woord}")
+        if groepen["gestegen"] or groepen["gedaald"]:
+            oordeel = f"vergeleken met cohort {v} {nl.opsomming(kort)}"
+            zinnen.append(
+                f"Oordeel: een duidelijke verandering tussen cohort {v} en cohort {c}. Die kan "
+                "ook komen doordat de cohorten anders zijn samengesteld (andere projecten, andere "
+                "jongeren); de gegevens laten niet zien welk deel van het verschil daaruit komt."
+            )
+        elif groepen["geen"]:
+            oordeel = f"geen duidelijke verandering ten opzichte van cohort {v}"
+            zinnen.append(f"Oordeel: geen duidelijke verandering tussen cohort {v} en cohort {c}.")
+        else:
+            oordeel = "niet te beoordelen"
+            zinnen.append("Oordeel: niet te beoordelen, omdat de cijfers niet zijn gepubliceerd.")
+        return " ".join(zinnen), oordeel
+
+    def ontmoeting_trend(self, items: list[tuple[str, str]]) -> str | None:
+        """One sentence on the longer run, when there are more than two cohorts."""
+        if len(self.cohorten) < 3:
+            return None
+        doorgaand: dict[str, list[str]] = {"gestegen": [], "gedaald": []}
+        for m, lbl in items:
+            richtingen = set()
+            for prev, cur in zip(self.cohorten, self.cohorten[1:], strict=False):
+                richtingen.add(
+                    richting_aandelen(
+                        self.rij(f"vl-{m}-c{prev}-alle"),
+                        self.rij(f"vl-{m}-c{cur}-alle"),
+                        self.rij(f"vl-{m}-verschil-c{cur}-alle"),
+                    )
+                )
+            if len(richtingen) == 1 and (r := richtingen.pop()) in doorgaand:
+                doorgaand[r].append(lbl)
+        eerste, laatste = self.cohorten[0], self.cohorten[-1]
+        k = nl.telwoord(len(self.cohorten))
+        if not (doorgaand["gestegen"] or doorgaand["gedaald"]):
+            return (
+                f"Over de {k} cohorten van {eerste} tot en met {laatste} is bij geen van de "
+                "vragen een doorgaande stijging of daling te zien: de aandelen gingen op en neer."
+            )
+        parts = []
+        if doorgaand["gestegen"]:
+            parts.append(f"steeg {nl.opsomming(doorgaand['gestegen'])} elk jaar duidelijk")
+        if doorgaand["gedaald"]:
+            parts.append(f"daalde {nl.opsomming(doorgaand['gedaald'])} elk jaar duidelijk")
+        return f"Over de {k} cohorten van {eerste} tot en met {laatste} {nl.opsomming(parts)}."
+
+    def houding_oordeel(self) -> tuple[str, str] | None:
+        c = self.laatste
+        change = self.rij(f"vl-graag-verandering-c{c}-alle") if c is not None else None
+        if change is None:
+            return None
+        lead = (
+            "**Houding tegenover ontmoeting.** Aan het begin en aan het eind van hun traject "
+            f"geven jongeren aan of ze het eens zijn met de stelling {_STELLING}."
+        )
+        if not change.bruikbaar:
+            return (
+                f"{lead} Voor cohort {c} is de verandering niet gepubliceerd, omdat te weinig "
+                "jongeren beide vragenlijsten invulden. Oordeel: niet te beoordelen.",
+                "niet te beoordelen",
+            )
+        t0 = self.bruikbaar(f"vl-graag-t0-c{c}-alle")
+        t1 = self.bruikbaar(f"vl-graag-t1-c{c}-alle")
+        richting = richting_verandering(change)
+        n_text = f"{nl.meervoud(change.n, 'jongere', 'jongeren')} met beide metingen"
+        levels = (
+            f"van {self.pct(t0)} bij de start naar {self.pct(t1)} na afloop, " if t0 and t1 else ""
+        )
+        if richting in ("toename", "afname"):
+            woord = "duidelijke toename" if richting == "toename" else "duidelijke afname"
+            zin = (
+                f"In cohort {c} ging de instemming {levels}een {woord} van {self.pp(change)} "
+                f"({self.bi(change)}; {n_text})."
+            )
+            oordeel = woord
+        else:
+            zin = (
+                f"In cohort {c} ging de instemming {levels}een verandering van "
+                f"{self.pp(change)} die niet duidelijk is ({self.bi(change)}; {n_text})."
+            )
+            oordeel = "geen duidelijke verandering"
+        zinnen = [lead, zin]
+        eerder = [
+            (cc, richting_verandering(r))
+            for cc in self.cohorten[:-1]
+            if (r := self.rij(f"vl-graag-verandering-c{cc}-alle")) is not None
+        ]
+        if eerder:
+            zelfde = [cc for cc, r in eerder if r == richting]
+            k = len(eerder)
+            cohort_woord = (
+                "het eerdere cohort" if k == 1 else f"de {nl.telwoord(k)} eerdere cohorten"
+            )
+            if len(zelfde) == k:
+                zinnen.append(f"In {cohort_woord} was dat niet anders.")
+            else:
+                zinnen.append(
+                    f"In {cohort_woord} was het beeld "
+                    f"{'anders' if not zelfde else 'niet overal hetzelfde'}; de Verantwoording "
+                    "geeft de cijfers per cohort."
+                )
+        zinnen.append(
+            f"Oordeel: {oordeel}. Het is een verandering bij dezelfde jongeren; zonder "
+            "vergelijkingsgroep is niet te zeggen of MDT die veroorzaakte."
+        )
+        return " ".join(zinnen), oordeel
+
+    def maatjes_oordeel(self) -> tuple[str, str] | None:
+        duur = self.bruikbaar("mt-3mnd-pct")
+        klik = self.bruikbaar("mt-geenklik-pct")
+        total = self.bruikbaar("mt-koppelingen-n")
+        if not (duur or klik):
+            return None
+        zinnen = ["**Maatjes (social bridges en social links).**"]
+        if total:
+            zinnen.append(
+                f"Tot en met de peildatum {nl.vorm(total.value, 'is', 'zijn')} "
+                f"{self.aantal(total)} "
+                f"{nl.meervoud(total.value, 'koppeling', 'koppelingen', False)} gestart."
+            )
+        if duur:
+            zinnen.append(
+                f"Van de koppelingen die al zijn afgelopen of minstens drie maanden lopen, hield "
+                f"{self.pct(duur)} minstens drie maanden stand ({self.bi(duur)})."
+            )
+        duidelijk = []
+        if klik:
+            zinnen.append(
+                f"Van de beëindigde koppelingen stopte {self.pct(klik)} omdat het niet klikte "
+                f"({self.bi(klik)})."
+            )
+            for kind, a_id, b_id, a_lbl, b_lbl in _MAATJES_VERGELIJKING:
+                diff = self.rij(f"mt-geenklik-{kind}-verschil-pp")
+                a, b = self.bruikbaar(a_id), self.bruikbaar(b_id)
+                if not (a and b and diff is not None and diff.bruikbaar):
+                    continue
+                detail = f"{self.pp(diff)}; {self.bi(diff)}"
+                if richting_verandering(diff) in ("toename", "afname"):
+                    duidelijk.append(kind)
+                    zinnen.append(
+                        f"{_zin(a_lbl)} was dat {self.pct(a)}, {b_lbl} {self.pct(b)}: een "
+                        f"duidelijk verschil ({detail})."
+                    )
+                else:
+                    zinnen.append(
+                        f"{_zin(a_lbl)} was dat {self.pct(a)}, {b_lbl} {self.pct(b)}: geen "
+                        f"duidelijk verschil ({detail})."
+                    )
+        if duidelijk:
+            zinnen.append(
+                "Oordeel: een duidelijk verschil tussen groepen koppelingen, maar dat is "
+                "samenhang en geen bewijs dat training of groepsactiviteiten werken; wie een "
+                "training volgt of aan groepsactiviteiten meedoet, kan ook op andere punten "
+                "verschillen."
+            )
+            return " ".join(zinnen), "duidelijk verschil tussen groepen koppelingen (samenhang)"
+        zinnen.append("Oordeel: geen duidelijk verschil tussen groepen koppelingen.")
+        return " ".join(zinnen), "geen duidelijk verschil tussen groepen koppelingen"
+
+    def componenten_oordeel(self) -> str | None:
+        """What the assessment rule measures, with count and share per component."""
+        if self.comp is None or not len(self.comp):
+            return None
+        x = self.bruikbaar("proj-scope-integratie-n")
+        df = self.comp.sort_values("volgorde") if "volgorde" in self.comp.columns else self.comp
+        recs = df.to_dict("records")
+        n_int = x.value if x else None
+
+        def item(rec: dict) -> str:
+            n = _num(rec.get("n_projecten"))
+            share = _num(rec.get("aandeel_pct"))
+            name = component_naam(str(rec["naam_nl"]))
+            if n is None:
+                return name
+            return (
+                f"{name} ({nl.aantal(n)}, {nl.pct(share)})"
+                if n_int is None
+                else (f"{name} ({nl.aantal(n)} van de {nl.aantal(n_int)}, {nl.pct(share)})")
+            )
+
+        groen = [r for r in recs if r.get("kleur") == "groen"]
+        oranje = [r for r in recs if r.get("kleur") == "oranje"]
+        rood = [r for r in recs if r.get("kleur") == "rood"]
+        of_total = (
+            f"de {nl.aantal(n_int)} integratieprojecten" if n_int else "de integratieprojecten"
+        )
+        zinnen = [
+            "**Waar de projecten zich op richten.** De projectadministratie legt vast op welke "
+            "componenten van integratie een project zich richt, niet wat het daar bereikt. "
+            f"Van {of_total} richt minstens de helft zich op "
+            + (nl.opsomming(item(r) for r in groen) or "geen enkele component")
+            + "."
+        ]
+        if oranje:
+            zinnen.append(
+                "Een kleiner deel richt zich op " + nl.opsomming(item(r) for r in oranje) + "."
+            )
+        if rood:
+            zinnen.append(
+                "Op "
+                + nl.opsomming(component_naam(str(r["naam_nl"])) for r in rood)
+                + " richt zich geen enkel project."
+            )
+        zinnen.append(
+            "Dit is een volledige telling van de projecten in de rondes van deze editie, geen "
+            "steekproef; er hoort dus geen betrouwbaarheidsinterval bij."
+        )
+        return " ".join(zinnen)
+
+    def niet_gemeten(self) -> str | None:
+        if self.comp is None or not len(self.comp):
+            return None
+        codes = [
+            component_naam(str(r["naam_nl"]))
+            for r in self.comp.to_dict("records")
+            if str(r.get("code", "")).upper() not in _GEMETEN_COMPONENTEN
+        ]
+        if not codes:
+            return None
+        return (
+            f"**Niet gemeten.** Over {nl.opsomming(codes)} bevat de monitoring geen "
+            "uitkomsten bij nieuwkomers of jongeren. Of MDT daaraan bijdraagt, kan deze editie "
+            "niet zeggen, ook niet voor componenten waar veel projecten zich op richten."
+        )
+
+    def eindoordeel(self, oordelen: dict[str, str], niet_gemeten: bool) -> str:
+        """The overall verdict and what it means for policy (rules in docs/narrative.md)."""
+        per_deel = [f"{naam}: {oordeel}" for naam, oordeel in oordelen.items()]
+        if niet_gemeten:
+            per_deel.append("overige componenten: niet gemeten")
+        hoger = [k for k, v in oordelen.items() if "hoger" in v or "toename" in v]
+        lager = [k for k, v in oordelen.items() if "lager" in v or "afname" in v]
+        paired = self.bruikbaar(f"vl-gepaard-pct-c{self.laatste}-alle") if self.laatste else None
+        respons = (
+            f" (in cohort {self.laatste} {self.pct(paired)} van de jongeren met een "
+            f"beginvragenlijst; {self.bi(paired)})"
+            if paired
+            else ""
+        )
+        zinnen = ["**Alles bij elkaar.**"]
+        if per_deel:
+            zinnen.append(f"Het oordeel per onderdeel is als volgt. {_zin('; '.join(per_deel))}.")
+        if hoger and not lager:
+            zinnen.append(
+                "De gegevens steunen de stelling dus in beperkte zin: MDT is een plek waar "
+                "jongeren met verschillende achtergronden elkaar ontmoeten, en waar ze iets "
+                "meten, gaat het de goede kant op."
+            )
+        elif hoger and lager:
+            zinnen.append(
+                "De gegevens geven dus een gemengd beeld: MDT is een plek waar jongeren met "
+                "verschillende achtergronden elkaar ontmoeten, maar niet alles wat gemeten is, "
+                "gaat de goede kant op."
+            )
+        elif lager:
+            zinnen.append(
+                "De gegevens steunen de stelling dus niet verder dan dat MDT een plek is waar "
+                "jongeren met verschillende achtergronden elkaar ontmoeten; wat gemeten is, "
+                "gaat eerder de verkeerde kant op."
+            )
+        else:
+            zinnen.append(
+                "De gegevens steunen de stelling dus niet verder dan dat MDT een plek is waar "
+                "jongeren met verschillende achtergronden elkaar ontmoeten."
+            )
+        zinnen.append(
+            "Wat ze niet kunnen laten zien, is dat MDT de integratie van nieuwkomers "
+            "bevordert. Er is geen vergelijkingsgroep van jongeren zonder MDT. De vragenlijsten "
+            f"rusten op jongeren die ook de eindmeting invulden{respons}, en wie afhaakte, kan "
+            "anders antwoorden. En de projectadministratie zegt waar projecten zich op richten, "
+            "niet wat ze bereiken."
+        )
+        zinnen.append(
+            "Voor het beleid betekent dit: MDT kan dienen als plek voor ontmoeting en om taal "
+            "en cultuur te oefenen. Wie van MDT ook een bijdrage aan werk, wonen, gezondheid "
+            "of burgerschap verwacht, moet die eerst laten meten, bij nieuwkomers zelf en "
+            "vergeleken met nieuwkomers die niet aan MDT meedoen."
+        )
+        return " ".join(zinnen)
+
+    def conclusie(self) -> list[str]:
+        paragraphs: list[str] = []
+        oordelen: dict[str, str] = {}
+        if (p := self.componenten_oordeel()) is not None:
+            paragraphs.append(p)
+        for naam, fn in (
+            ("ontmoeting", self.ontmoeting_oordeel),
+            ("houding tegenover ontmoeting", self.houding_oordeel),
+            ("maatjeskoppelingen", self.maatjes_oordeel),
+        ):
+            res = fn()
+            if res is not None:
+                paragraphs.append(res[0])
+                oordelen[naam] = res[1]
+        rest = self.niet_gemeten()
+        if rest is not None:
+            paragraphs.append(rest)
+        if paragraphs:
+            paragraphs.append(self.eindoordeel(oordelen, rest is not None))
+        return paragraphs
 
     # ---- follow-up questions
 
     def vraag_integratie(self) -> str | None:
+        """A complete count: judged on the count itself (there is no sampling interval)."""
         share = self.bruikbaar("proj-scope-integratie-pct")
         x = self.bruikbaar("proj-scope-integratie-n")
         y = self.bruikbaar("proj-scope-n")
@@ -769,35 +1235,36 @@ class _Schrijver:
         if share is None or share.value >= limit:
             return None
         if x and y:
-            verb = "richt" if nl.rond(x.value) == 1 else "richten"
             count = (
-                f"{verb} {self.aantal(x)} van de "
+                f"{nl.vorm(x.value, 'richt', 'richten')} {self.aantal(x)} van de "
                 f"{self.aantal(y)} {nl.meervoud(y.value, 'project', 'projecten', False)}"
             )
         else:
             count = f"richt {self.pct(share)} van de projecten"
         return (
             f"{_zin(self.rondes_tekst())} {count} zich op de integratie van nieuwkomers "
-            f"({self.pct(share)}; signaalwaarde {nl.pct(limit)}). Is dat genoeg, of wil MDT "
-            "meer op dit thema inzetten?"
+            f"({self.pct(share)}, een volledige telling; signaalwaarde {nl.pct(limit)}). Is dat "
+            "genoeg, of wil MDT meer op dit thema inzetten?"
         )
 
     def vraag_geenklik(self) -> str | None:
+        """Asked only when the whole interval lies above the signal value."""
         klik = self.bruikbaar("mt-geenklik-pct")
         limit = self.d["geenklik_max_pct"]
-        if klik is None or klik.value <= limit:
+        if klik is None or klik.ci_low is None or klik.ci_low <= limit:
             return None
         text = (
             f"Van de beëindigde maatjeskoppelingen stopte {self.pct(klik)} omdat het niet "
-            f"klikte (signaalwaarde {nl.pct(limit)})."
+            f"klikte ({self.bi(klik)}; het hele interval ligt boven de signaalwaarde van "
+            f"{nl.pct(limit)})."
         )
         diff = self.rij("mt-geenklik-training-verschil-pp")
         a = self.bruikbaar("mt-geenklik-getraind-pct")
         b = self.bruikbaar("mt-geenklik-ongetraind-pct")
-        if a and b and richting_verandering(diff) == "afname":
+        if a and b and diff is not None and richting_verandering(diff) == "afname":
             text += (
                 f" Koppelingen met een getraind maatje stopten hierom minder vaak "
-                f"({self.pct(a)} tegen {self.pct(b)})."
+                f"({self.pct(a)} tegen {self.pct(b)}; verschil {self.pp(diff)}, {self.bi(diff)})."
             )
         return (
             text + " Hoe kunnen projecten maatjes en nieuwkomers beter op elkaar afstemmen, en "
@@ -805,6 +1272,7 @@ class _Schrijver:
         )
 
     def vraag_nieuwkomers(self) -> str | None:
+        """Newcomers among the respondents of the final questionnaire: not a reach figure."""
         c = self.laatste
         if c is None:
             return None
@@ -813,52 +1281,72 @@ class _Schrijver:
         limit = self.d["nieuwkomers_min_pct"]
         if alle is None or nk is None or not alle.value:
             return None
-        question = " Bereikt MDT genoeg jonge nieuwkomers als deelnemer, en hoe kan dat beter?"
-        one = nl.rond(alle.value) == 1
+        question = (
+            " Bereikt MDT genoeg jonge nieuwkomers als deelnemer, en hoe kan dat beter? Daarvoor "
+            "is een telling van deelnemers nodig; de vragenlijst telt alleen wie hem invulde."
+        )
         lead = (
-            f"Van de {self.aantal(alle)} {'jongere' if one else 'jongeren'} uit cohort {c} "
-            f"die de eindvragenlijst {'invulde' if one else 'invulden'},"
+            f"Van de {self.aantal(alle)} {nl.vorm(alle.value, 'jongere', 'jongeren')} uit "
+            f"cohort {c} die de eindvragenlijst {nl.vorm(alle.value, 'invulde', 'invulden')},"
         )
         if not nk.bruikbaar:
             return (
                 f"{lead} waren er zo weinig zelf nieuwkomer dat hun aantal niet wordt "
                 f"gepubliceerd (signaalwaarde {nl.pct(limit)}).{question}"
             )
-        share = 100.0 * nk.value / alle.value
-        if share >= limit:
+        interval = wilson(int(round(nk.value)), int(round(alle.value)))
+        if 100.0 * interval.high >= limit:
             return None
-        verb = "was" if nl.rond(nk.value) == 1 else "waren"
+        share = 100.0 * nk.value / alle.value
         return (
-            f"{lead} {verb} er {self.aantal(nk)} zelf nieuwkomer ({nl.pct(share)}; "
-            f"signaalwaarde {nl.pct(limit)}).{question}"
+            f"{lead} {nl.vorm(nk.value, 'was', 'waren')} er {self.aantal(nk)} zelf nieuwkomer "
+            f"({nl.pct(share)}; {nl.bi(100 * interval.low, 100 * interval.high)}; het hele "
+            f"interval ligt onder de signaalwaarde van {nl.pct(limit)}).{question}"
         )
 
     def vraag_respons(self) -> str | None:
+        """Asked only when the whole interval of the paired share lies below the signal value."""
         c = self.laatste
         if c is None:
             return None
         share = self.bruikbaar(f"vl-gepaard-pct-c{c}-alle")
         limit = self.d["respons_min_pct"]
-        if share is None or share.value >= limit:
+        if share is None or share.ci_high is None or share.ci_high >= limit:
             return None
         t0 = self.bruikbaar(f"vl-t0-n-c{c}-alle")
         paired = self.bruikbaar(f"vl-gepaard-n-c{c}-alle")
+        detail = (
+            f"({self.pct(share)}; {self.bi(share)}; het hele interval ligt onder de "
+            f"signaalwaarde van {nl.pct(limit)})"
+        )
         if t0 and paired:
-            verb = "vulde" if nl.rond(paired.value) == 1 else "vulden"
             lead = (
-                f"Van de {self.aantal(t0)} "
-                f"{nl.meervoud(t0.value, 'jongere', 'jongeren', False)} uit cohort {c} die de "
-                f"beginvragenlijst invulden, {verb} er {self.aantal(paired)} ook de "
-                f"eindvragenlijst in ({self.pct(share)}; signaalwaarde {nl.pct(limit)})."
+                f"Van de {self.aantal(t0)} {nl.vorm(t0.value, 'jongere', 'jongeren')} uit "
+                f"cohort {c} die de beginvragenlijst {nl.vorm(t0.value, 'invulde', 'invulden')}, "
+                f"{nl.vorm(paired.value, 'vulde', 'vulden')} er {self.aantal(paired)} ook de "
+                f"eindvragenlijst in {detail}."
             )
         else:
             lead = (
                 f"In cohort {c} vulde {self.pct(share)} van de jongeren met een "
-                f"beginvragenlijst ook de eindvragenlijst in (signaalwaarde {nl.pct(limit)})."
+                f"beginvragenlijst ook de eindvragenlijst in {detail}."
             )
         return (
             lead + " Hoe kan de eindmeting vollediger worden, zodat veranderingen tussen begin "
             "en eind betrouwbaarder te volgen zijn?"
+        )
+
+    def vraag_samenstelling(self) -> str | None:
+        """When cohorts differ clearly, the composition question follows from the verdict."""
+        res = self.ontmoeting_oordeel()
+        if res is None or not res[1].startswith("vergeleken"):
+            return None
+        if "duidelijk" not in res[1].replace("niet duidelijk", ""):
+            return None
+        return (
+            f"Cohort {self.laatste} verschilt duidelijk van cohort {self.vorige}. Komt dat door "
+            "wat er in MDT gebeurde, of doordat er andere projecten en andere jongeren "
+            "meededen? Een vergelijking binnen dezelfde projecten kan dat verhelderen."
         )
 
 
@@ -869,6 +1357,7 @@ def genereer(
     *,
     peildatum: dt.date | str | None = None,
     link: Link | None = None,
+    vorige_rondes: list[str] | None = None,
 ) -> Verhaal:
     """Generate the summary, conclusion and follow-up questions.
 
@@ -888,7 +1377,7 @@ def genereer(
     thresholds = dict(DEFAULT_THRESHOLDS)
     if drempels:
         thresholds.update({k: float(v) for k, v in drempels.items() if v is not None})
-    w = _Schrijver(Tabel(indicator_df), comp_df, thresholds, peildatum, link)
+    w = _Schrijver(Tabel(indicator_df), comp_df, thresholds, peildatum, link, vorige_rondes)
 
     samenvatting = [
         s
@@ -901,17 +1390,7 @@ def genereer(
         )
         if s
     ]
-    conclusie = [
-        s
-        for s in (
-            w.componenten_alinea(),
-            w.ontmoeting_alinea(),
-            w.nieuwkomers_alinea(),
-            w.houding_alinea(),
-            w.maatjes_alinea(),
-        )
-        if s
-    ]
+    conclusie = w.conclusie()
     vragen = [
         s
         for s in (
@@ -919,6 +1398,7 @@ def genereer(
             w.vraag_geenklik(),
             w.vraag_nieuwkomers(),
             w.vraag_respons(),
+            w.vraag_samenstelling(),
         )
         if s
     ]

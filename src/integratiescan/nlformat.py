@@ -47,6 +47,9 @@ LOCALE = "nl_NL"
 ONBEKEND = "onbekend"
 
 
+MIN = "\u2212"
+
+
 def is_leeg(value: object) -> bool:
     """True for None, NaN and empty strings (how pandas hands us missing cells)."""
     if value is None:
@@ -73,7 +76,10 @@ def getal(value: float | int | None, decimalen: int = 0) -> str:
     if is_leeg(value):
         return ONBEKEND
     pattern = "#,##0" + ("." + "0" * decimalen if decimalen > 0 else "")
-    return format_decimal(rond(value, decimalen), format=pattern, locale=LOCALE)
+    # A real minus sign (U+2212), not a hyphen: a figure prints what it gets, and a hyphen
+    # before a number reads as a dash.
+    text = format_decimal(rond(value, decimalen), format=pattern, locale=LOCALE)
+    return MIN + text[1:] if text.startswith("-") else text
 
 
 def aantal(value: float | int | None) -> str:
@@ -143,3 +149,31 @@ def opsomming(items: Iterable[str], voegwoord: str = "en") -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + f" {voegwoord} " + items[-1]
+
+
+_TELWOORDEN = (
+    "nul",
+    "één",
+    "twee",
+    "drie",
+    "vier",
+    "vijf",
+    "zes",
+    "zeven",
+    "acht",
+    "negen",
+    "tien",
+    "elf",
+    "twaalf",
+)
+
+
+def telwoord(n: int) -> str:
+    """Small counts in words, as Dutch style guides ask in running text: ``4`` -> ``vier``;
+    from 13 on the number itself (``13``)."""
+    return _TELWOORDEN[n] if 0 <= n < len(_TELWOORDEN) else aantal(n)
+
+
+def vorm(n: float | int | None, enkelvoud: str, meervoudsvorm: str) -> str:
+    """The verb or noun form that agrees with a count: ``vorm(1, "was", "waren")`` -> ``was``."""
+    return enkelvoud if not is_leeg(n) and rond(n, 0) == 1 else meervoudsvorm

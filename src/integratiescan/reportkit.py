@@ -45,6 +45,7 @@ import yaml
 
 from integratiescan import narrative
 from integratiescan import nlformat as nl
+from integratiescan.indicators.stats import wilson
 from integratiescan.textwidth import width_em
 
 __all__ = [
@@ -150,6 +151,27 @@ MAAT_LABELS: dict[str, str] = {
     "mt-geenklik-groep-verschil-pp": "Verschil gestopt zonder klik: met min zonder groep",
     "comp-pct": "Integratieprojecten gericht op component",
 }
+ROUTE_LABELS = {
+    "maatjes": "maatjesprojecten",
+    "nieuwkomer-deelnemer": "nieuwkomers als deelnemers",
+    "ontmoeting": "ontmoeting",
+    "arbeidstoeleiding": "toeleiding naar werk",
+}
+PROVINCIE_LABELS = {
+    "gr": "Groningen",
+    "fr": "Friesland",
+    "dr": "Drenthe",
+    "ov": "Overijssel",
+    "fl": "Flevoland",
+    "ge": "Gelderland",
+    "ut": "Utrecht",
+    "nh": "Noord-Holland",
+    "zh": "Zuid-Holland",
+    "ze": "Zeeland",
+    "nb": "Noord-Brabant",
+    "li": "Limburg",
+    "landelijk": "landelijk",
+}
 GROEP_LABELS = {
     "alle": "alle jongeren",
     "nieuwkomer-ja": "zelf nieuwkomer",
@@ -169,7 +191,7 @@ DOMEINEN = (
 LAAG_LABELS = {
     "succesfactoren": "Succesfactoren",
     "sociale_verbindingen": "Sociale verbindingen",
-    "facilitators": "Facilitators",
+    "facilitators": "Faciliterende elementen",
     "fundament": "Fundament",
     "context": "Context",
 }
@@ -178,11 +200,30 @@ _STREEP = "–"
 _KLEIN = 'typst:text:size="8.5pt"'
 
 
+NBSP = "\u00a0"
+# Spaces a line must never break at: inside a confidence interval ("95%-BI 4,4 tot 7,7"),
+# between a number and its unit ("+6 procentpunt") and in "n = 2.766".
+_VAST = (
+    (re.compile(r"95%-BI (?=[−\-+]?\d)"), f"95%-BI{NBSP}"),
+    (re.compile(r"(?<=\d%) tot (?=[−\-+]?\d)|(?<=\d) tot (?=[−\-+]?\d)"), f"{NBSP}tot{NBSP}"),
+    (re.compile(r"(?<=\d) (?=procentpunt)"), NBSP),
+    (re.compile(r"\bn = (?=\d)"), f"n{NBSP}={NBSP}"),
+)
+
+
+def onbreekbaar(text: str) -> str:
+    """Bind intervals, units and ``n = …`` with no-break spaces, so no edition's line
+    breaking can split them (tests/quality/test_report_pages.py checks the PDF)."""
+    for rx, repl in _VAST:
+        text = rx.sub(repl, text)
+    return text
+
+
 class Md:
     """Markdown text that Jupyter/Quarto insert verbatim (``text/markdown``)."""
 
     def __init__(self, text: str):
-        self.text = str(text)
+        self.text = onbreekbaar(str(text))
 
     def _repr_markdown_(self) -> str:
         return self.text
@@ -210,12 +251,16 @@ class Md:
 
 
 def _escape_cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return onbreekbaar(str(text).replace("|", "\\|").replace("\n", " "))
 
 
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_SPAN = re.compile(r"\[([^\]]*)\]\{[^}]*\}")
-_NUMERIEK = re.compile(r"^[<>≥≤+\-−]?\s?\d")
+# A whole cell that is a number: a count, a share, a change with its unit, a numerator /
+# denominator, or an interval. A text that merely starts with a digit ("2022 en cohort 2021
+# …") is text: it must wrap in a left-aligned column, not overflow a numeric one.
+_GETAL = r"[+\-−]?\d[\d.,]*%?"
+_NUMERIEK = re.compile(rf"^(?:[<>≥≤]\s?)?{_GETAL}(?:\s?procentpunt)?(?:\s?(?:/|tot)\s?{_GETAL})?$")
 _GEEN_WAARDE = {"", _STREEP, "niet gepubliceerd", ONBEKEND}
 #: Total dash count of a pipe table's separator line. Longer than pandoc's line width (72),
 #: so pandoc takes relative column widths from the dash counts (see :func:`markdown_tabel`).
@@ -251,7 +296,7 @@ def _is_numeriek(values: Iterable[object]) -> bool:
 
 def _woorden(text: str) -> list[str]:
     """The pieces between line-break opportunities (spaces, after hyphens and slashes)."""
-    return [w for w in re.split(r"(?<=[-/])|\s+", text) if w]
+    return [w for w in re.split(r"(?<=[-/])|[ \t\n]+", onbreekbaar(text)) if w]
 
 
 def kolom_opmaak(df: pd.DataFrame, punt: float = _TABEL_PT) -> list[tuple[str, int]]:
@@ -501,6 +546,8 @@ class Rapport:
         root = self.indicators_dir.parent
         cfg_path = Path(config_path) if config_path else root / "config" / "config.yaml"
         self.config = _read_yaml(cfg_path)
+        self._config_dir = cfg_path.parent
+        self._report_dir = root / "report"
         self.edition_config = _read_yaml(cfg_path.parent / "editions" / f"{self.edition}.yaml")
         self.synthetic = bool(synthetic) or _is_true(self.metadata.get("synthetic"))
         self._verhaal: narrative.Verhaal | None = None
@@ -608,10 +655,12 @@ class Rapport:
         rij = self._rij(indicator_id)
         if rij is None:
             return self._ontbreekt(indicator_id)
-        text = nl.bi(rij.ci_low, rij.ci_high)
         if rij.ci_low is None or rij.ci_high is None:
-            return Md(text)
-        return Md(self._link(indicator_id, text))
+            if str(self._records[indicator_id].get("method") or "") == "telling":
+                # a complete count of the administration, not a sample: no interval exists
+                return Md("volledige telling, dus zonder betrouwbaarheidsinterval")
+            return Md(nl.bi(rij.ci_low, rij.ci_high))
+        return Md(self._link(indicator_id, nl.bi(rij.ci_low, rij.ci_high)))
 
     def x_van_y(self, indicator_id: str) -> Md:
         """``25 van de 181`` from a share's numerator and denominator."""
@@ -662,14 +711,45 @@ class Rapport:
         return Md("; ".join(rules) if rules else ONBEKEND)
 
     def componenten_met_kleur(self, kleur: str) -> Md:
+        """Components of one colour with their project count and share: ``taal (16 van de 25
+        integratieprojecten, 64%)``; the count makes a colour that rests on one project visible."""
         if self.componenten is None:
             return Md(ONBEKEND)
-        names = [
-            str(r["naam_nl"])[:1].lower() + str(r["naam_nl"])[1:]
-            for r in self.componenten.to_dict("records")
-            if r.get("kleur") == kleur
-        ]
-        return Md(nl.opsomming(names) if names else "geen enkele component")
+        totaal = self.waarde("proj-scope-integratie-n")
+        items = []
+        for r in self.componenten.to_dict("records"):
+            if r.get("kleur") != kleur:
+                continue
+            name = narrative.component_naam(str(r["naam_nl"]))
+            n = narrative._num(r.get("n_projecten"))
+            share = narrative._num(r.get("aandeel_pct"))
+            if n is None or totaal is None:
+                items.append(name)
+            else:
+                items.append(f"{name} ({nl.aantal(n)} van de {nl.aantal(totaal)}, {nl.pct(share)})")
+        return Md(nl.opsomming(items) if items else "geen enkele component")
+
+    def nieuwkomers_onder_respondenten(self) -> Md:
+        """Newcomers among the respondents of the final questionnaire, with its interval."""
+        c = self.laatste_cohort()
+        alle = self._rij(f"vl-t1-n-c{c}-alle") if c else None
+        nk = self._rij(f"vl-t1-n-c{c}-nkja") if c else None
+        if alle is None or nk is None or not alle.bruikbaar or not alle.value:
+            return Md("de vragenlijst van deze editie geeft daar geen cijfer voor.")
+        invul = nl.vorm(alle.value, "invulde", "invulden")
+        lead = (
+            f"van de {self._link(alle.id, nl.aantal(alle.value))} "
+            f"{nl.vorm(alle.value, 'jongere', 'jongeren')} uit cohort {c} die de "
+            f"eindvragenlijst {invul},"
+        )
+        if not nk.bruikbaar:
+            return Md(f"{lead} is het aantal nieuwkomers te klein om te publiceren.")
+        iv = wilson(int(round(nk.value)), int(round(alle.value)))
+        return Md(
+            f"{lead} {nl.vorm(nk.value, 'was', 'waren')} er "
+            f"{self._link(nk.id, nl.aantal(nk.value))} zelf nieuwkomer "
+            f"({nl.pct(100 * nk.value / alle.value)}; {nl.bi(100 * iv.low, 100 * iv.high)})."
+        )
 
     def aantal_componenten(self) -> Md:
         """Number of components in the assessment table (normally 13)."""
@@ -687,8 +767,15 @@ class Rapport:
                 self.drempels(),
                 peildatum=self.peildatum_iso(),
                 link=self._link if self.links else None,
+                vorige_rondes=self.vorige_rondes(),
             )
         return self._verhaal
+
+    def vorige_rondes(self) -> list[str] | None:
+        """Scope rounds of the previous edition (``r4b`` style), for like-for-like comparisons."""
+        path = self._config_dir / "editions" / f"{self.edition - 1}.yaml"
+        rounds = _read_yaml(path).get("scope_rounds")
+        return [str(r).lower() for r in rounds] if rounds else None
 
     def samenvatting(self) -> Md:
         return Md(self.verhaal().samenvatting_md())
@@ -747,33 +834,27 @@ class Rapport:
         )
 
     def figuur_bron(self, ids: list[str] | None, maximum: int = 4) -> str:
-        """``Bron: indicatoren a, b-* en 6 andere.`` for a figure's indicator ids.
+        """``Bron: Verantwoording, onderdeel Maatjeskoppelingen (6 indicatoren).``
 
-        Ids of one measure are shown as one pattern (``vl-afkomst-*``) linked to the first of
-        them; at most *maximum* items are listed, the rest is counted. Only ids present in the
-        table are linked (their rows exist in the appendix); absent ids are left out.
-        ``ids is None`` (no sidecar) gives no source line; an empty list says so.
+        Plain words in the caption (ids belong in the appendix, not in the chapters); the
+        section name links to the first indicator's row where links are possible. Only ids
+        present in the table count; ``ids is None`` (no sidecar) gives no source line.
         """
         if ids is None:
             return ""
         known = [str(i) for i in ids if str(i) in self.tabel_]
         if not known:
             return "Bron: schema, geen cijfers uit de indicatortabel."
-        groups: dict[str, list[str]] = {}
+        koppen = dict(DOMEINEN)
+        onderdelen: list[tuple[str, str]] = []
         for iid in known:
-            measure = str(self._records[iid].get("measure") or iid)
-            groups.setdefault(measure, []).append(iid)
-        items = []
-        for members in groups.values():
-            text = members[0] if len(members) == 1 else _patroon(members)
-            items.append((self._link(members[0], _md_tekst(text)), len(members)))
-        shown = items[:maximum]
-        rest = sum(count for _, count in items[maximum:])
-        texts = [t for t, _ in shown]
-        if rest:
-            texts.append(f"{nl.aantal(rest)} andere")
-        word = "indicator" if len(known) == 1 else "indicatoren"
-        return f"Bron: {word} {nl.opsomming(texts)}."
+            kop = koppen.get(str(self._records[iid].get("domain") or ""), "Overig")
+            if kop not in [k for k, _ in onderdelen]:
+                onderdelen.append((kop, iid))
+        namen = nl.opsomming(self._link(first, kop) for kop, first in onderdelen[:maximum])
+        woord = "onderdeel" if len(onderdelen) == 1 else "onderdelen"
+        telling = nl.meervoud(len(known), "indicator", "indicatoren")
+        return f"Bron: Verantwoording, {woord} {namen} ({telling})."
 
     # ------------------------------------------------------------------ table builders
 
@@ -919,7 +1000,14 @@ class Rapport:
                 continue
             groep = str(rec.get("group", ""))
             # a difference row compares two groups; its label says which
-            label = _STREEP if rec.get("unit") == "pp" else GROEP_LABELS.get(groep, groep)
+            # the unit here is a buddy match, not a young person
+            label = (
+                _STREEP
+                if rec.get("unit") == "pp"
+                else "alle koppelingen"
+                if groep == "alle"
+                else GROEP_LABELS.get(groep, groep)
+            )
             r = self._rij_tabel(iid, {"Groep": label})
             if r:
                 rows.append(r)
@@ -948,33 +1036,73 @@ class Rapport:
         return pd.DataFrame(rows, columns=cols)
 
     def _verschil(self, unit: str, oud: float, nieuw: float) -> tuple[str, str]:
-        """(old value, difference) as table text, in the unit of the row."""
-        diff = nieuw - oud
-        if unit == "pct":
-            return nl.pct(oud, 1), nl.pp(diff, 1)
-        if unit == "pp":
-            return nl.pp(oud, 1), nl.pp(diff, 1)
+        """(old value, difference) as table text, in the unit of the row. The difference is
+        taken between the rounded values, so it always matches the two numbers shown."""
+        if unit in ("pct", "pp"):
+            oud_r, nieuw_r = nl.rond(oud, 1), nl.rond(nieuw, 1)
+            oud_t = nl.pct(oud, 1) if unit == "pct" else nl.pp(oud, 1)
+            return oud_t, nl.pp(float(nieuw_r - oud_r), 1)
+        diff = float(nl.rond(nieuw, 0) - nl.rond(oud, 0))
         return nl.getal(oud, 0), ("+" if diff > 0 else "") + nl.getal(diff, 0)
 
-    def tabel_wijzigingen(self) -> pd.DataFrame:
-        """Indicators whose value differs from ``previous_value``: old, new, difference."""
+    def wijziging_label(self, iid: str) -> str:
+        """A readable row label: the measure's label with cohort, group, round, route or
+        province in words (never the id)."""
+        rec = self._records.get(iid, {})
+        measure = str(rec.get("measure") or "")
+        base = MAAT_LABELS.get(iid) or MAAT_LABELS.get(measure) or self.label(iid)
+        extra = []
+        m = re.fullmatch(r"proj-(route|provincie|ronde)-(.+?)-(n|integratie-pct)", iid)
+        if m and iid not in MAAT_LABELS:
+            kind, code = m.group(1), m.group(2)
+            if kind == "route":
+                extra.append(ROUTE_LABELS.get(code, code.replace("-", " ")))
+            elif kind == "provincie":
+                extra.append(PROVINCIE_LABELS.get(code, code))
+            else:
+                extra.append(f"ronde {narrative.ronde_label(code)}")
+        m = re.fullmatch(r"comp-(.+)-pct", iid)
+        if m and self.componenten is not None:
+            for r in self.componenten.to_dict("records"):
+                if str(r.get("code", "")).lower().replace("_", "-") == m.group(1):
+                    extra.append(narrative.component_naam(str(r["naam_nl"])))
+        cohort = rec.get("cohort")
+        if "-call-" in iid:
+            extra.append("alle cohorten samen")
+        elif not nl.is_leeg(cohort):
+            extra.append(f"cohort {int(float(cohort))}")
+        group = str(rec.get("group") or "")
+        if iid.startswith("vl-") and group and group != "alle":
+            group = {"nkja": "nieuwkomer-ja", "nknee": "nieuwkomer-nee"}.get(group, group)
+            extra.append(GROEP_LABELS.get(group, group))
+        return base + (f" ({', '.join(extra)})" if extra else "")
+
+    def tabel_wijzigingen(self, domein: str | None = None) -> pd.DataFrame:
+        """Indicators whose value differs from ``previous_value``: readable label, old, new,
+        difference (from the rounded values), and whether the change is clear."""
         rows = []
         for iid in self.tabel_.ids():
             rij = self.tabel_.get(iid)
             if rij is None or rij.previous_value is None or rij.value is None or rij.suppressed:
                 continue
+            rec = self._records[iid]
+            if domein is not None and str(rec.get("domain") or "") != domein:
+                continue
             if math.isclose(rij.value, rij.previous_value, rel_tol=0, abs_tol=1e-9):
                 continue
             oud, verschil = self._verschil(rij.unit, rij.previous_value, rij.value)
+            telling = str(rec.get("method") or "") == "telling"
             rows.append(
                 {
-                    "Indicator": self._link(iid, iid),
+                    "Indicator": self._link(iid, _md_tekst(self.wijziging_label(iid))),
                     "Vorige editie": oud,
                     "Deze editie": self._waarde_tabel(rij),
                     "Verschil": verschil,
+                    "Duidelijk veranderd?": "ja, volledige telling" if telling else "niet getoetst",
                 }
             )
-        return pd.DataFrame(rows, columns=["Indicator", "Vorige editie", "Deze editie", "Verschil"])
+        cols = ["Indicator", "Vorige editie", "Deze editie", "Verschil", "Duidelijk veranderd?"]
+        return pd.DataFrame(rows, columns=cols)
 
     def _revisienummer(self) -> int:
         m = re.fullmatch(r"(\d{4})\.(\d+)", str(self.versie()))
@@ -1085,17 +1213,31 @@ class Rapport:
                 "vorige editie.\n"
             )
         else:
-            verb = "heeft" if len(df) == 1 else "hebben"
             parts.append(
-                f"**Vorige editie.** In deze editie {verb} "
+                f"**Vorige editie.** In deze editie {nl.vorm(len(df), 'heeft', 'hebben')} "
                 f"{nl.meervoud(len(df), 'indicator', 'indicatoren')} een andere waarde dan in "
-                "de vorige editie. Het verschil is bij percentages uitgedrukt in procentpunt.\n\n"
-                + markdown_tabel(
-                    df,
-                    caption="Indicatoren met een andere waarde dan in de vorige editie",
-                    label="tbl-wijzigingen",
-                )
+                "de vorige editie. De tabellen hieronder geven ze per onderwerp. Het verschil "
+                "is berekend uit de afgeronde waarden in de tabel, bij percentages in "
+                "procentpunten. Tellingen uit de administratie zijn volledige tellingen: een "
+                "verschil daarin is een echt verschil, al kan het ook komen doordat de editie "
+                "andere rondes telt. Voor cijfers uit de jongerenvragenlijst toetsen we het "
+                "verschil met de vorige editie niet, omdat beide edities voor een deel op "
+                "dezelfde jongeren rusten en samengevoegde cijfers over alle cohorten een "
+                "andere samenstelling hebben; de vergelijking tussen cohorten staat in de "
+                "conclusie.\n"
             )
+            koppen = dict(DOMEINEN)
+            for domein, kop in [*koppen.items(), ("", "Overig")]:
+                sub = self.tabel_wijzigingen(domein)
+                if sub.empty:
+                    continue
+                parts.append(
+                    markdown_tabel(
+                        sub,
+                        caption=f"Andere waarde dan in de vorige editie: {kop}",
+                        label=f"tbl-wijzigingen-{domein or 'overig'}",
+                    )
+                )
         return Md("\n".join(parts))
 
     # -- sources and their fingerprints
@@ -1400,6 +1542,85 @@ class Rapport:
             )
         )
 
+    # ------------------------------------------------------------------ time-bound facts
+
+    def _feit_versie(self, key: str, op: str | None = None) -> dict[str, Any]:
+        """The version of a time-bound fact (report/feiten.yaml) that applies on *op*
+        (default: the peildatum): the latest with ``geldig_vanaf`` on or before that date."""
+        versies = _read_yaml(self._report_dir / "feiten.yaml").get(key) or []
+        datum = str(op or self.peildatum_iso() or "9999-12-31")
+        geldig = [v for v in versies if str(v["geldig_vanaf"]) <= datum]
+        if not geldig:
+            raise KeyError(f"no version of fact {key!r} applies on {datum}")
+        return max(geldig, key=lambda v: str(v["geldig_vanaf"]))
+
+    def feit_waarde(self, key: str, veld: str, op: str | None = None) -> Md:
+        """One value of a time-bound fact, formatted (``€ 722``, ``15 maanden``)."""
+        value = self._feit_versie(key, op)[veld]
+        if veld.endswith("_eur"):
+            return Md(f"€ {nl.aantal(value)}")
+        if veld.endswith("_maanden"):
+            return Md(f"{nl.aantal(value)} maanden")
+        return Md(str(value))
+
+    def feit(self, key: str) -> Md:
+        """A sentence with a time-bound fact for this edition's peildatum. When the peildatum
+        lies after the last date the fact was checked, the sentence names that date instead of
+        presenting the fact as current."""
+        v = self._feit_versie(key)
+        peil = self.peildatum_iso() or "9999-12-31"
+        actueel = peil <= str(v["gecontroleerd_tot"])
+        tot = nl.datum(str(v["gecontroleerd_tot"]))
+        vanaf = nl.datum(str(v["geldig_vanaf"]))
+        if key == "naturalisatie_tarief":
+            bedragen = (
+                f"{self.feit_waarde(key, 'standaard_eur')} voor één persoon, of het verlaagde "
+                f"tarief van {self.feit_waarde(key, 'verlaagd_eur')}, bijvoorbeeld voor wie een "
+                "asielvergunning voor onbepaalde tijd heeft"
+            )
+            if actueel:
+                return Md(f"Op de peildatum kostte dat {bedragen}.")
+            return Md(
+                f"Volgens de tarieven die golden van {vanaf} tot ten minste {tot}, kostte dat "
+                f"{bedragen}; latere tarieven zijn voor dit rapport niet nagegaan."
+            )
+        if key == "beslistermijn_asiel":
+            termijn = (
+                f"de wettelijke beslistermijn van de IND werd vanaf {vanaf} verlengd van "
+                f"{str(self.feit_waarde(key, 'van_maanden')).replace(' maanden', '')} naar "
+                f"{self.feit_waarde(key, 'naar_maanden')}"
+            )
+            if actueel:
+                return Md(_hoofdletter(f"{termijn}, en die verlenging gold op de peildatum nog."))
+            return Md(
+                _hoofdletter(
+                    f"{termijn}, en die verlenging gold in elk geval tot {tot}; of ze op de "
+                    "peildatum nog gold, is voor dit rapport niet nagegaan."
+                )
+            )
+        raise KeyError(f"no sentence for fact {key!r}")
+
+    def signaalwaarden(self) -> Md:
+        """The thresholds of the follow-up questions, in words."""
+        d = self.drempels()
+        items = [
+            ("Aandeel integratieprojecten", f"lager dan {nl.pct(d['integratie_min_pct'])}"),
+            (
+                "Beëindigde maatjeskoppelingen gestopt omdat het niet klikte",
+                f"hoger dan {nl.pct(d['geenklik_max_pct'])}",
+            ),
+            (
+                "Nieuwkomers onder de jongeren die de eindvragenlijst invulden",
+                f"lager dan {nl.pct(d['nieuwkomers_min_pct'])}",
+            ),
+            (
+                "Jongeren met een begin- en een eindvragenlijst",
+                f"lager dan {nl.pct(d['respons_min_pct'])} van de jongeren met een "
+                "beginvragenlijst",
+            ),
+        ]
+        return Md("\n".join(f"- **{k}:** {v}" for k, v in items) + "\n")
+
     def colofon(self) -> Md:
         """Version, commit, data fingerprint, build date and other build facts."""
         build = self.metadata.get("build_date")
@@ -1435,6 +1656,12 @@ def _gemeenschappelijk(texts: list[str]) -> tuple[str, list[str]]:
     if lead + trail == 0:
         return "", texts
     rests = [_kaal(" ".join(w[lead : len(w) - trail])) for w in words]
+    if max(len(r.split()) for r in rests) > 8:
+        # the rows differ in more than one place ("tussen cohort 2022 en cohort 2021 …;
+        # nieuwkomers"): keep every word all rows share, "…" for each varying place
+        skelet = _skelet(words)
+        if skelet is not None:
+            return skelet
     head = " ".join(words[0][:lead])
     tail = " ".join(words[0][len(words[0]) - trail :]) if trail else ""
     if not tail and head.endswith((";", ",", ":")):
@@ -1442,6 +1669,36 @@ def _gemeenschappelijk(texts: list[str]) -> tuple[str, list[str]]:
         return head.rstrip(";,:") + "; afbakening per rij in de tabel", rests
     shared = " ".join(x for x in (head, "…", tail) if x)
     return shared, rests
+
+
+def _skelet(words: list[list[str]]) -> tuple[str, list[str]] | None:
+    """(shared words with "…" for every varying place, the varying words per text joined
+    by " · "), or None when the texts share too little for that to help."""
+    from difflib import SequenceMatcher
+
+    base = words[0]
+    keep = set(range(len(base)))
+    for other in words[1:]:
+        blocks = SequenceMatcher(None, base, other, autojunk=False).get_matching_blocks()
+        keep &= {i for a, _, size in blocks for i in range(a, a + size)}
+    if len(keep) < len(base) / 2:
+        return None
+    shared: list[str] = []
+    for i, word in enumerate(base):
+        if i in keep:
+            shared.append(word)
+        elif not shared or shared[-1] != "…":
+            shared.append("…")
+    skeleton = [base[i] for i in sorted(keep)]
+    rests = []
+    for w in words:
+        runs, pos = [], 0
+        for _, b, size in SequenceMatcher(None, skeleton, w, autojunk=False).get_matching_blocks():
+            if b > pos:
+                runs.append(_kaal(" ".join(w[pos:b])))
+            pos = b + size
+        rests.append(" · ".join(r for r in runs if r))
+    return " ".join(shared), rests
 
 
 _OMSLUITING = {"(": ")", "'": "'", "‘": "’", '"': '"', "“": "”"}

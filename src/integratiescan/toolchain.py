@@ -1,7 +1,8 @@
 """The pinned toolchain: the lock file, what it pins here, and what is installed.
 
-``requirements/lock.txt`` pins every package of the runtime and all extras (exact version and
-SHA-256 of every distribution file), resolved by uv for every platform with Python 3.11 or
+``requirements/lock.txt`` pins every package of the runtime and the extras (exact version and
+SHA-256 of every distribution file; the ``cluster`` extra has a lock of its own on top of it,
+:data:`SEPARATE_EXTRAS`), resolved by uv for every platform with Python 3.11 or
 newer; ``scripts/lock.py`` writes it (see docs/dependencies.md). A build records the lock's
 hash and the installed version of every locked package (``build-metadata.json``, the RO-Crate)
 so that ``integratiescan verify`` can say which tool differs from the one that built a report.
@@ -22,6 +23,10 @@ from importlib import metadata
 from pathlib import Path
 
 LOCK_FILE = "requirements/lock.txt"
+#: Extras locked in a file of their own, installed on top of the main lock only where needed.
+#: The Slurm executor plugin is one: Snakemake imports every installed executor plugin at
+#: start-up, and this one imports pandas (0.45 s on every local run, docs/cluster.md).
+SEPARATE_EXTRAS: dict[str, str] = {"cluster": "requirements/lock-cluster.txt"}
 CONDA_ENV_FILE = "envs/integratiescan.yaml"
 #: Header line of the lock with the hash of the dependency declarations it was compiled from.
 INPUT_HASH_PREFIX = "# pyproject-dependencies-sha256: "
@@ -187,14 +192,27 @@ def recorded_input_hash(lock_text: str) -> str | None:
 
 
 def unsatisfied_requirements(
-    pyproject: str, lock_text: str, environment: Mapping[str, str]
+    pyproject: str,
+    lock_text: str,
+    environment: Mapping[str, str],
+    separate_locks: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Declared requirements that the lock's pins for *environment* do not satisfy."""
+    """Declared requirements that the lock's pins for *environment* do not satisfy.
+
+    *separate_locks*: the text of each extra's own lock (:data:`SEPARATE_EXTRAS`), which pins
+    that extra's requirements; without it, those extras are not checked.
+    """
     from packaging.requirements import Requirement
 
-    locked = locked_versions(lock_text, environment)
+    checked = {"": (LOCK_FILE, locked_versions(lock_text, environment))}
+    for extra, text in (separate_locks or {}).items():
+        checked[extra] = (SEPARATE_EXTRAS[extra], locked_versions(text, environment))
     problems = []
-    for reqs in dependency_declarations(pyproject).values():
+    for group, reqs in dependency_declarations(pyproject).items():
+        extra = group.removeprefix("extra:") if group.startswith("extra:") else ""
+        if extra not in checked and extra in SEPARATE_EXTRAS:
+            continue
+        file, locked = checked.get(extra, checked[""])
         for text in reqs:
             if not text or text[0] in "<>=!~":  # requires-python
                 continue
@@ -203,9 +221,9 @@ def unsatisfied_requirements(
                 continue
             name = normalise(req.name)
             if name not in locked:
-                problems.append(f"{text}: not in {LOCK_FILE}")
+                problems.append(f"{text}: not in {file}")
             elif not req.specifier.contains(locked[name], prereleases=True):
-                problems.append(f"{text}: {LOCK_FILE} pins {name}=={locked[name]}")
+                problems.append(f"{text}: {file} pins {name}=={locked[name]}")
     return problems
 
 
@@ -313,9 +331,11 @@ def write_lock(root: str | Path = ".", upgrade: Iterable[str] = ()) -> tuple[int
     lock_path = root / LOCK_FILE
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     upgrades = [a for name in upgrade for a in ("--upgrade-package", name)]
+    extras = sorted(tomllib.loads(pyproject)["project"].get("optional-dependencies", {}))
+    together = [a for e in extras if e not in SEPARATE_EXTRAS for a in ("--extra", e)]
     _uv_compile(
         root,
-        ["--all-extras", "--generate-hashes", "--custom-compile-command", LOCK_COMMAND]
+        [*together, "--generate-hashes", "--custom-compile-command", LOCK_COMMAND]
         + ["-o", LOCK_FILE, *upgrades],
         build,
     )
@@ -339,6 +359,21 @@ def write_lock(root: str | Path = ".", upgrade: Iterable[str] = ()) -> tuple[int
             ["--no-header", "--no-annotate", "-c", str(constraints.relative_to(root))],
             "",
         )
+        # each separate extra: the main lock's pins as constraints, so shared packages agree
+        for extra, file in SEPARATE_EXTRAS.items():
+            if extra in extras:
+                _uv_compile(
+                    root,
+                    [
+                        "--extra",
+                        extra,
+                        "--generate-hashes",
+                        "-c",
+                        str(constraints.relative_to(root)),
+                    ]
+                    + ["--custom-compile-command", LOCK_COMMAND, "-o", file, *upgrades],
+                    "",
+                )
     finally:
         constraints.unlink(missing_ok=True)
     runtime_names = {p.name for p in parse_lock(runtime)}

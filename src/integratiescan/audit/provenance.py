@@ -278,6 +278,7 @@ RULES: dict[str, RuleSpec] = {
                 "report/integratiescan.qmd",
                 "report/_quarto.yml",
                 "report/references.bib",
+                "report/feiten.yaml",
                 INDICATORS_CSV,
                 INDICATORS_JSON,
                 COMPONENTS_CSV,

@@ -66,16 +66,16 @@ CATALOG: dict[str, FigureSpec] = {
             "fig-model",
             "Het integratiemodel: 13 componenten in vier lagen binnen de sociopolitieke context",
             "De twaalf componenten in de lagen succesfactoren, sociale verbindingen, "
-            "facilitators en fundament (Ager & Strang, 2008; participatie naar Hübschmann, "
-            "2015), binnen de sociopolitieke context (Hynie et al., 2019).",
+            "faciliterende elementen en fundament (Ager & Strang, 2008; participatie naar "
+            "Hübschmann, 2015), binnen de sociopolitieke context (Hynie et al., 2019).",
             (),
             ("reference",),
         ),
         FigureSpec(
             "fig-mdt-model",
-            "Het integratiemodel gekleurd naar de MDT-projecten die op elk component inzetten",
-            "Elk component gekleurd groen, oranje of rood volgens de beoordelingsregel, met "
-            "het aandeel integratieprojecten dat op het component inzet.",
+            "Het integratiemodel gekleurd naar de MDT-projecten die zich op elke component richten",
+            "Elke component gekleurd groen, oranje of rood volgens de beoordelingsregel, met "
+            "het aandeel integratieprojecten dat zich op de component richt.",
             ("comp-<code>-pct",),
             ("reference", "components", "indicators"),
         ),
@@ -127,7 +127,7 @@ CATALOG: dict[str, FigureSpec] = {
         FigureSpec(
             "fig-maatjes",
             "Maatjeskoppelingen: duur en voortijdig einde door geen klik, naar training",
-            "Aandeel koppelingen dat minstens 3 maanden duurde en aandeel dat eindigde "
+            "Aandeel koppelingen dat minstens drie maanden duurde en aandeel dat eindigde "
             "omdat er geen klik was, voor getrainde en niet-getrainde maatjes.",
             (
                 "mt-koppelingen-n",
@@ -143,8 +143,8 @@ CATALOG: dict[str, FigureSpec] = {
         ),
         FigureSpec(
             "fig-oekraine",
-            "Lightronde MDT in actie voor Oekraïne: bereikte jongeren",
-            "Aantal bereikte jongeren in de lightronde voor Oekraïne, Nederlandse en "
+            "Lichte ronde MDT in actie voor Oekraïne: bereikte jongeren",
+            "Aantal bereikte jongeren in de lichte ronde voor Oekraïne, Nederlandse en "
             "Oekraïense jongeren.",
             ("ua-projecten-n", "ua-bereik-n", "ua-bereik-nl-n", "ua-bereik-ua-n"),
             ("indicators",),
@@ -826,7 +826,10 @@ def fig_mdt_model(inp: Inputs) -> Built:
     notes = []
     if set(rule) != set(style.ASSESSMENT_ORDER):
         notes.extend(f"Regel: {r}" for r in regels)
-    basis = "Aandeel = deel van de integratieprojecten in de scope dat op het component inzet"
+    basis = (
+        "Aandeel = deel van de integratieprojecten in de rondes van deze editie dat zich op "
+        "de component richt"
+    )
     if len(denominators) == 1:
         basis += f" (n = {style.fmt_count(next(iter(denominators)))} projecten)"
     notes.append(basis + ".")
@@ -867,7 +870,7 @@ def fig_mdt_model(inp: Inputs) -> Built:
     }
     per_comp = "; ".join(f"{ref.loc[c, 'naam_nl']} {label(c)[2:]}" for c in ref.index)
     alt = (
-        "Het integratiemodel met elk component gekleurd naar de beoordeling. "
+        "Het integratiemodel met elke component gekleurd naar de beoordeling. "
         + " ".join(
             f"{k.capitalize()} ({rule.get(k, k)}): {_join(v) or 'geen'}."
             for k, v in by_colour.items()
@@ -1130,7 +1133,10 @@ def fig_houding(inp: Inputs) -> Built:
         spec.title,
         "Aandeel (helemaal) eens in de gepaarde groep (jongeren met T0 én T1), met "
         "95%-betrouwbaarheidsinterval; daaronder hoe het antwoord per jongere veranderde.",
-        notes=["Verandering in procentpunten; zonder controlegroep is dit geen effectmaat."],
+        notes=[
+            "Verandering in procentpunten; zonder vergelijkingsgroep is dit geen maat voor wat "
+            "MDT teweegbrengt."
+        ],
         body=total + _AXIS_IN + dist_h,
     )
     fig = frame.fig
@@ -1213,7 +1219,7 @@ def fig_maatjes(inp: Inputs) -> Built:
     spec = CATALOG["fig-maatjes"]
     n_all = t.opt("mt-koppelingen-n")
     panels = [
-        ("3mnd", "Koppeling duurde minstens 3 maanden", None),
+        ("3mnd", "Koppeling duurde minstens drie maanden", None),
         (
             "geenklik",
             "Voortijdig geëindigd omdat er geen klik was",
@@ -1261,7 +1267,7 @@ def fig_maatjes(inp: Inputs) -> Built:
         spec.title,
         sub,
         notes=[
-            "Duur: onder koppelingen die zijn beëindigd of al minstens 3 maanden lopen. "
+            "Duur: onder koppelingen die zijn beëindigd of al minstens drie maanden lopen. "
             "Geen klik: onder beëindigde koppelingen."
         ],
         body=total + _AXIS_IN,

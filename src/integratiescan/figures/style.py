@@ -93,7 +93,7 @@ LAYERS = ["succesfactoren", "sociale_verbindingen", "facilitators", "fundament"]
 LAYER_NAMES = {
     "succesfactoren": "Succesfactoren",
     "sociale_verbindingen": "Sociale verbindingen",
-    "facilitators": "Facilitators",
+    "facilitators": "Faciliterende elementen",
     "fundament": "Fundament",
     "context": "Sociopolitieke context",
 }
