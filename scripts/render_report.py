@@ -2,7 +2,7 @@
 
 import json
 
-from integratiescan import report_step
+from integratiescan.report import step as report_step
 from integratiescan.steplog import step_logging
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's script directive

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from integratiescan import narrative
 from integratiescan.indicators import COLUMNS as INDICATOR_COLUMNS
-from integratiescan.narrative import (
+from integratiescan.report import narrative
+from integratiescan.report.narrative import (
     DEFAULT_THRESHOLDS,
     Rij,
     genereer,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from integratiescan import reportkit as rk
+from integratiescan.report import kit as rk
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LINK = re.compile(r"\]\(#(ind-[a-z0-9-]+)\)")
@@ -376,7 +376,7 @@ CHANGE_TABLE = {
 def test_numbers_and_header_words_fit_their_columns_even_in_tight_tables(punt, table):
     """Every numeric cell and every header word fits on one line in its column (no wrap,
     no hyphen), also when the text columns must give way (the appendix's widest tables)."""
-    from integratiescan.textwidth import width_em
+    from integratiescan.report.textwidth import width_em
 
     df = pd.DataFrame(table)
     widths = _pandoc_widths_pt(rk.markdown_tabel(df, punt=punt))

@@ -43,10 +43,10 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from integratiescan import narrative
 from integratiescan import nlformat as nl
 from integratiescan.indicators.stats import wilson
-from integratiescan.textwidth import width_em
+from integratiescan.report import narrative
+from integratiescan.report.textwidth import width_em
 
 __all__ = [
     "FIGUREN",
@@ -487,7 +487,7 @@ def _lees_opschoning(folder: Path) -> dict[str, dict[str, Any]]:
 
 
 def _leeg_indicatoren() -> pd.DataFrame:
-    from .indicators import COLUMNS as cols
+    from integratiescan.indicators import COLUMNS as cols
 
     return pd.DataFrame({c: pd.Series(dtype=str) for c in cols})
 
@@ -1777,7 +1777,7 @@ def load(
 
 def huidig() -> Rapport:
     if _huidig is None:
-        raise RuntimeError("call integratiescan.reportkit.load(...) first")
+        raise RuntimeError("call integratiescan.report.kit.load(...) first")
     return _huidig
 
 
