@@ -88,8 +88,10 @@ FIGUREN: dict[str, tuple[str, str]] = {
         "Schema met de componenten van integratie, gegroepeerd in lagen.",
     ),
     "fig-mdt-model": (
-        "Beoordeling per component: waar MDT aannemelijk aan bijdraagt",
-        "Het model van integratie met per component een kleur groen, oranje of rood.",
+        "Het integratiemodel, per component gekleurd naar het aandeel integratieprojecten "
+        "dat zich op de component richt",
+        "Het model van integratie met per component een kleur groen, oranje of rood naar het "
+        "aandeel integratieprojecten dat zich op de component richt.",
     ),
     "fig-projecten": (
         "Projecten gericht op integratie van nieuwkomers",
