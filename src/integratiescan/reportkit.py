@@ -1297,7 +1297,7 @@ class Rapport:
         "Afbakening",
         "Definitie",
         "Teller / noemer",
-        "−9 weggelaten",
+        "Geen antwoord (weggelaten)",
         "95%-BI",
         "McNemar mid-p",
         "Vorige editie",
@@ -1326,7 +1326,7 @@ class Rapport:
                 else _STREEP
             ),
             "n": nl.aantal(rij.n) if published and rij.n is not None else _STREEP,
-            "−9 weggelaten": (
+            "Geen antwoord (weggelaten)": (
                 nl.aantal(float(n_missing)) if published and not nl.is_leeg(n_missing) else _STREEP
             ),
             "95%-BI": self._bi_tabel(rij),
