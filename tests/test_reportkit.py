@@ -430,8 +430,8 @@ def test_text_starting_with_a_number_is_not_a_numeric_column():
 def test_shared_definition_with_several_varying_places():
     base = (
         "Verschil in procentpunten tussen cohort {a} en cohort {b} (twee onafhankelijke "
-        "groepen) in het aandeel jongeren dat bij de eindmeting aangeeft: heeft mensen van een "
-        "andere afkomst ontmoet (antwoord ja); {g}"
+        "groepen) in het aandeel jongeren dat bij de eindmeting aangeeft mensen van een "
+        "andere afkomst te hebben ontmoet (antwoord ja); {g}"
     )
     shared, rests = rk._gemeenschappelijk(
         [
