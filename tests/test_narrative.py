@@ -1,6 +1,7 @@
-"""Generated Dutch text: golden files for 2023 and 2024, and one test per branch.
+"""Generated Dutch text: golden files for 2023, 2024 and the small edition, one test per branch.
 
-Golden files: ``tests/golden/narrative_<edition>.md`` hold the reviewed text. Regenerate
+Golden files: ``tests/golden/narrative_<edition>.md`` hold the reviewed text
+(``narrative_small.md``: the small single-cohort edition of tests/editions.py). Regenerate
 after a deliberate change with ``UPDATE_GOLDEN=1 pytest tests/test_narrative.py`` and review
 the diff before committing.
 """
@@ -76,14 +77,37 @@ def generate(edition: int) -> str:
 # ---------------------------------------------------------------------- golden files
 
 
-@pytest.mark.parametrize("edition", [2023, 2024])
-def test_golden(edition):
-    text = generate(edition)
+@pytest.mark.parametrize("edition", [2023, 2024, "small"])
+def test_golden(edition, request):
+    global RESULTS
+    if edition == "small":  # the small edition is built as edition 2023 from other raw data
+        RESULTS = request.getfixturevalue("small_results")
+        text = generate(2023)
+    else:
+        text = generate(edition)
     path = GOLDEN / f"narrative_{edition}.md"
     if os.environ.get("UPDATE_GOLDEN"):
         path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8")
+
+
+def test_golden_small_edition_has_its_single_cohort_patterns():
+    """One small cohort: no cohort comparison, an unclear paired change, suppressed newcomers."""
+    text = (GOLDEN / "narrative_small.md").read_text(encoding="utf-8")
+    assert "Cohort 2022 is het enige cohort met gegevens: andere afkomst ontmoet 62%" in text
+    assert "Oordeel: een verandering is nog niet te meten" in text
+    assert (
+        "In cohort 2022 ging de instemming van 59% bij de start naar 61% na afloop "
+        "(+2 procentpunt). Dat is geen duidelijke verandering: het interval bevat ook de nul "
+        "(95%-BI −7,9 tot 11,4; 56 jongeren met beide metingen). Oordeel: geen duidelijke "
+        "verandering."
+    ) in text
+    assert "Tot en met de peildatum zijn 60 koppelingen gestart" in text
+    assert "geen duidelijk verschil (−10 procentpunt; 95%-BI −29,6 tot 3,7)" in text
+    assert "De gegevens steunen de stelling dus niet verder dan" in text
+    assert "Van de 60 jongeren uit cohort 2022 die de eindvragenlijst invulden" in text
+    assert "veroorzaakte" not in text  # nothing changed clearly, so no cause to discuss
 
 
 def test_golden_2023_has_the_scan_figures():
@@ -283,6 +307,8 @@ def test_suppressed_newcomer_value():
     ]
     (q,) = genereer(frame(*rows), None).vragen
     assert "zo weinig zelf nieuwkomer dat hun aantal niet wordt gepubliceerd" in q
+    # a suppressed count is not judged against the signal value, and the text says so
+    assert "aan de signaalwaarde van 10% is het daarom niet te toetsen" in q
 
 
 def test_suppressed_attitude_change():
@@ -310,8 +336,22 @@ def test_attitude_change_is_worded_as_verandering_with_ci():
 def test_unclear_attitude_change():
     df = frame(row("vl-graag-verandering-c2023-alle", 1.2, "pp", low=-1.5, high=3.9, n=2412))
     text = text_of(df)
-    assert "een verandering van +1 procentpunt die niet duidelijk is (95%-BI −1,5 tot 3,9" in text
+    assert (
+        "veranderde de instemming met +1 procentpunt. Dat is geen duidelijke verandering: het "
+        "interval bevat ook de nul (95%-BI −1,5 tot 3,9; 2.412 jongeren met beide metingen)."
+    ) in text
     assert "Oordeel: geen duidelijke verandering." in text
+    # no change to explain, so no sentence on what caused it
+    assert "veroorzaakte" not in text
+    df = frame(
+        row("vl-graag-t0-c2023-alle", 59.0, n=56),
+        row("vl-graag-t1-c2023-alle", 61.0, n=56),
+        row("vl-graag-verandering-c2023-alle", 1.8, "pp", low=-7.9, high=11.4, n=56),
+    )
+    assert (
+        "In cohort 2023 ging de instemming van 59% bij de start naar 61% na afloop "
+        "(+2 procentpunt). Dat is geen duidelijke verandering"
+    ) in text_of(df)
 
 
 def _projects(x, y, pct):

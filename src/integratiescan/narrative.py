@@ -999,9 +999,14 @@ class _Schrijver:
             )
             oordeel = woord
         else:
+            verloop = (
+                f"ging de instemming {levels.rstrip(', ')} ({self.pp(change)})"
+                if levels
+                else f"veranderde de instemming met {self.pp(change)}"
+            )
             zin = (
-                f"In cohort {c} ging de instemming {levels}een verandering van "
-                f"{self.pp(change)} die niet duidelijk is ({self.bi(change)}; {n_text})."
+                f"In cohort {c} {verloop}. Dat is geen duidelijke verandering: het interval "
+                f"bevat ook de nul ({self.bi(change)}; {n_text})."
             )
             oordeel = "geen duidelijke verandering"
         zinnen = [lead, zin]
@@ -1024,10 +1029,13 @@ class _Schrijver:
                     f"{'anders' if not zelfde else 'niet overal hetzelfde'}; de Verantwoording "
                     "geeft de cijfers per cohort."
                 )
-        zinnen.append(
-            f"Oordeel: {oordeel}. Het is een verandering bij dezelfde jongeren; zonder "
-            "vergelijkingsgroep is niet te zeggen of MDT die veroorzaakte."
+        oorzaak = (  # only a clear change raises the question of its cause
+            " Het is een verandering bij dezelfde jongeren; zonder vergelijkingsgroep is niet "
+            "te zeggen of MDT die veroorzaakte."
+            if richting in ("toename", "afname")
+            else ""
         )
+        zinnen.append(f"Oordeel: {oordeel}.{oorzaak}")
         return " ".join(zinnen), oordeel
 
     def maatjes_oordeel(self) -> tuple[str, str] | None:
@@ -1292,7 +1300,8 @@ class _Schrijver:
         if not nk.bruikbaar:
             return (
                 f"{lead} waren er zo weinig zelf nieuwkomer dat hun aantal niet wordt "
-                f"gepubliceerd (signaalwaarde {nl.pct(limit)}).{question}"
+                "gepubliceerd; aan de signaalwaarde van "
+                f"{nl.pct(limit)} is het daarom niet te toetsen.{question}"
             )
         interval = wilson(int(round(nk.value)), int(round(alle.value)))
         if 100.0 * interval.high >= limit:
