@@ -92,6 +92,18 @@ def test_golden(edition, request):
     assert text == path.read_text(encoding="utf-8")
 
 
+def test_summary_names_the_cohort_it_compares():
+    """The summary's cohort comparison says which cohort's share it describes (no stray year)."""
+    text = (GOLDEN / "narrative_2024.md").read_text(encoding="utf-8")
+    assert (
+        "Vergeleken met cohort 2022 was het aandeel in cohort 2023 bij alle vier vragen "
+        "duidelijk hoger"
+    ) in text
+    assert "was het aandeel 2022" not in text
+    text = (GOLDEN / "narrative_2023.md").read_text(encoding="utf-8")
+    assert "Vergeleken met cohort 2021 was het aandeel in cohort 2022 bij twee van de vier" in text
+
+
 def test_golden_small_edition_has_its_single_cohort_patterns():
     """One small cohort: no cohort comparison, an unclear paired change, suppressed newcomers."""
     text = (GOLDEN / "narrative_small.md").read_text(encoding="utf-8")

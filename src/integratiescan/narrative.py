@@ -570,8 +570,9 @@ class _Schrijver:
         res = self.ontmoeting_oordeel()
         if self.vorige is not None and res is not None and res[1].startswith("vergeleken"):
             text += (
-                f" Vergeleken met cohort {self.vorige} was het aandeel "
-                f"{res[1].split(' ', 3)[3]} (de verschillen met hun intervallen staan in de "
+                f" Vergeleken met cohort {self.vorige} was het aandeel in cohort {c} "
+                f"{res[1].removeprefix(f'vergeleken met cohort {self.vorige} ')} (de "
+                "verschillen met hun intervallen staan in de "
                 "conclusie); dat kan ook komen doordat de cohorten anders zijn samengesteld."
             )
         elif self.vorige is not None and res is not None:
