@@ -6,7 +6,8 @@ Input: the indicator table (``results/<edition>/indicators.csv``), the component
 statistics of its own: every value, n and confidence interval comes from the tables.
 
 Every figure is written as ``<fig-id>.svg``, ``<fig-id>.png`` and a sidecar
-``<fig-id>.json`` (title, Dutch alt text, indicator ids, inputs with SHA-256). Two builds
+``<fig-id>.json`` (title, Dutch alt text, indicator ids, inputs with SHA-256; for the
+assessment figure also ``data``, the drawn count and share per component). Two builds
 from the same inputs give byte-identical files.
 """
 
