@@ -126,8 +126,7 @@ def test_golden_2023_has_the_scan_figures():
     text = (GOLDEN / "narrative_2023.md").read_text(encoding="utf-8")
     for needle in ("25 van de 181 projecten", "71%", "82%", "54%", "67%", "50%"):
         assert needle in text, needle
-    assert "+6 procentpunt" in text
-    assert "95%-BI 4,4 tot 7,7" in text
+    assert "een duidelijke toename van 6 procentpunt (95%-BI 4,4 tot 7,7" in text
     assert "21 juli 2023" in text
     # the difference gets the difference's interval, not the interval of the 2022 level
     assert "andere leeftijd ontmoet van 82% naar 80% (−2 procentpunt; 95%-BI −4,1 tot 0,2)" in text
@@ -338,9 +337,16 @@ def test_attitude_change_is_worded_as_verandering_with_ci():
     )
     text = text_of(df)
     assert (
-        "van 62% bij de start naar 68% na afloop, een duidelijke toename van +6 procentpunt "
+        "van 62% bij de start naar 68% na afloop, een duidelijke toename van 6 procentpunt "
         "(95%-BI 3,1 tot 8,9; 1.250 jongeren met beide metingen)" in text
     )
+    # the direction word carries the sign: never "afname van −5 procentpunt"
+    df = frame(
+        row("vl-graag-t0-c2022-alle", 68.0, n=1250),
+        row("vl-graag-t1-c2022-alle", 63.0, n=1250),
+        row("vl-graag-verandering-c2022-alle", -5.0, "pp", low=-7.9, high=-2.1, n=1250),
+    )
+    assert "een duidelijke afname van 5 procentpunt (95%-BI −7,9 tot −2,1" in text_of(df)
     assert "zonder vergelijkingsgroep is niet te zeggen of MDT die veroorzaakte" in text
     assert "effect" not in text.lower()
 

@@ -390,6 +390,13 @@ class _Schrijver:
     def pp(self, rij: Rij) -> str:
         return self._l(rij, nl.pp(rij.value))
 
+    def pp_grootte(self, rij: Rij) -> str:
+        """The size of a change without sign, after a word that gives the direction.
+
+        "een toename van 6 procentpunt", never "een afname van −3 procentpunt".
+        """
+        return self._l(rij, f"{nl.getal(abs(nl.rond(rij.value, 0)), 0)} procentpunt")
+
     def bi(self, rij: Rij) -> str:
         return nl.bi(rij.ci_low, rij.ci_high)
 
@@ -995,7 +1002,8 @@ class _Schrijver:
         if richting in ("toename", "afname"):
             woord = "duidelijke toename" if richting == "toename" else "duidelijke afname"
             zin = (
-                f"In cohort {c} ging de instemming {levels}een {woord} van {self.pp(change)} "
+                f"In cohort {c} ging de instemming {levels}een {woord} van "
+                f"{self.pp_grootte(change)} "
                 f"({self.bi(change)}; {n_text})."
             )
             oordeel = woord
