@@ -88,8 +88,10 @@ FIGUREN: dict[str, tuple[str, str]] = {
         "Schema met de componenten van integratie, gegroepeerd in lagen.",
     ),
     "fig-mdt-model": (
-        "Beoordeling per component: waar MDT aannemelijk aan bijdraagt",
-        "Het model van integratie met per component een kleur groen, oranje of rood.",
+        "Het integratiemodel, per component gekleurd naar het aandeel integratieprojecten "
+        "dat zich op de component richt",
+        "Het model van integratie met per component een kleur groen, oranje of rood naar het "
+        "aandeel integratieprojecten dat zich op de component richt.",
     ),
     "fig-projecten": (
         "Projecten gericht op integratie van nieuwkomers",
@@ -1295,7 +1297,7 @@ class Rapport:
         "Afbakening",
         "Definitie",
         "Teller / noemer",
-        "−9 weggelaten",
+        "Geen antwoord (weggelaten)",
         "95%-BI",
         "McNemar mid-p",
         "Vorige editie",
@@ -1324,7 +1326,7 @@ class Rapport:
                 else _STREEP
             ),
             "n": nl.aantal(rij.n) if published and rij.n is not None else _STREEP,
-            "−9 weggelaten": (
+            "Geen antwoord (weggelaten)": (
                 nl.aantal(float(n_missing)) if published and not nl.is_leeg(n_missing) else _STREEP
             ),
             "95%-BI": self._bi_tabel(rij),
