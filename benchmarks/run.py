@@ -299,7 +299,7 @@ def _report_cfg(work: Path) -> dict:
 
 RENDER_SNIPPET = """
 import json, sys
-from integratiescan import report_step
+from integratiescan.report import step as report_step
 cfg = json.loads(sys.argv[1])
 report_step.run("report/integratiescan.qmd", cfg, "results/{e}/build-metadata.json",
                 sys.argv[2] + "/bench.html", sys.argv[2] + "/bench.pdf", "embedded",
@@ -331,7 +331,7 @@ def write_baseline_notebook(work: Path, cfg: dict) -> Path:
 
     from integratiescan.render.execute import inject_parameters
     from integratiescan.render.qmd import parse_qmd
-    from integratiescan.report_step import render_params
+    from integratiescan.report.step import render_params
 
     qmd = parse_qmd((work / QMD).read_text(encoding="utf-8"))
     cells = inject_parameters(qmd.cells, render_params(cfg))

@@ -2,8 +2,8 @@
 
 import json
 
-from integratiescan import report_step
 from integratiescan.audit.disclosure_audit import check_report
+from integratiescan.report import step as report_step
 from integratiescan.steplog import step_logging
 
 snakemake = globals()["snakemake"]  # injected by Snakemake's script directive

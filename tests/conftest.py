@@ -8,12 +8,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 import pytest  # noqa: E402
 
 
-@pytest.fixture(scope="session")
-def real_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Indicator and component tables of the shipped 2023 and 2024 data, built in-process.
+def _indicator_tables(raw: Path, edition: int, out: Path, previous=None):
+    """Clean *raw* and write the indicator and component tables of *edition* into *out*.
 
-    Laid out as the workflow's results/<edition>/ folder, so tests that need the real
-    tables do not depend on a previous `snakemake` run.
+    The same functions the workflow's clean and indicators steps call, in-process (cheap).
+    Returns the indicator table, the ``previous`` of the next edition.
     """
     import pandas as pd
     import yaml
@@ -24,26 +23,45 @@ def real_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from integratiescan.intake import clean
 
     root = Path(__file__).parents[1]
-    base = tmp_path_factory.mktemp("results")
     reference = pd.read_csv(root / "data" / "reference" / "components.csv")
     cfg = yaml.safe_load((root / "config" / "config.yaml").read_text(encoding="utf-8"))
+    s = indicators.Settings.from_config(with_edition_defaults({**cfg, "edition": edition}, root))
+    tables = {
+        t: r.frame
+        for t, r in clean.clean_edition(
+            {t: raw / f"{t}.csv" for t in indicator_step.TABLES}, edition, s.peildatum
+        ).items()
+    }
+    table, assessment, _ = indicators.build(tables, reference, s, previous)
+    indicator_step.write_csv(table, out / "indicators.csv")
+    indicator_step.write_csv(assessment, out / "components.csv")
+    return table
+
+
+@pytest.fixture(scope="session")
+def real_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Indicator and component tables of the shipped 2023 and 2024 data, built in-process.
+
+    Laid out as the workflow's results/<edition>/ folder, so tests that need the real
+    tables do not depend on a previous `snakemake` run.
+    """
+    root = Path(__file__).parents[1]
+    base = tmp_path_factory.mktemp("results")
     previous = None
     for edition in (2023, 2024):
-        s = indicators.Settings.from_config(
-            with_edition_defaults({**cfg, "edition": edition}, root)
-        )
         raw = root / "data" / "raw" / str(edition)
-        tables = {
-            t: r.frame
-            for t, r in clean.clean_edition(
-                {t: raw / f"{t}.csv" for t in indicator_step.TABLES}, edition, s.peildatum
-            ).items()
-        }
-        table, assessment, _ = indicators.build(tables, reference, s, previous)
-        out = base / str(edition)
-        indicator_step.write_csv(table, out / "indicators.csv")
-        indicator_step.write_csv(assessment, out / "components.csv")
-        previous = table
+        previous = _indicator_tables(raw, edition, base / str(edition), previous)
+    return base
+
+
+@pytest.fixture(scope="session")
+def small_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Tables of the small single-cohort edition (tests/editions.py), as results/2023/."""
+    from editions import write_small_edition
+
+    base = tmp_path_factory.mktemp("results-small")
+    raw = write_small_edition(base / "raw")
+    _indicator_tables(raw, 2023, base / "2023")
     return base
 
 

@@ -43,7 +43,8 @@ def _png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
 def _svg_text(path: Path) -> str:
     """All text drawn in the SVG (text elements only, not the metadata)."""
     root = ET.parse(path).getroot()
-    return "\n".join("".join(el.itertext()) for el in root.iter(f"{SVG_NS}text"))
+    text = "\n".join("".join(el.itertext()) for el in root.iter(f"{SVG_NS}text"))
+    return text.replace("\u00a0", " ")  # no-break spaces only steer the wrapping
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +156,7 @@ def test_sidecar_indicator_ids_exist(meta):
         ("fig-projecten", ["25 van de 181", "13,8%"]),
         ("fig-houding", ["62,0%", "68,0%", "+6,0 procentpunt", "95%-BI 3,4 tot 8,6"]),
         ("fig-maatjes", ["74,1%", "60,2%", "15,5%", "29,6%", "−14,1 procentpunt"]),
-        ("fig-mdt-model", ["76,0%", "88,0%", "groen", "oranje", "rood"]),
+        ("fig-mdt-model", ["19 van 25", "76%", "22 van 25 · 88%", "groen", "oranje", "rood"]),
         ("fig-model", ["13 componenten", "Social bridges", "Sociopolitieke context"]),
     ],
 )
@@ -175,6 +176,35 @@ def test_every_number_in_alt_text_is_printed_in_the_figure(built, meta, fid):
     numbers = re.findall(r"\d+(?:\.\d{3})*(?:,\d+)?%?", meta[fid]["alt"])
     missing = sorted({n for n in numbers if n not in drawn})
     assert not missing, (fid, missing)
+
+
+def test_assessment_figure_shows_count_and_share_per_component(built, meta):
+    """Each box names how many of the integration projects aim at the component, and the share;
+    the caption, alt text and sidecar say what the colour measures and carry the same numbers."""
+    drawn = _svg_text(built / "fig-mdt-model.svg")
+    m = meta["fig-mdt-model"]
+    expected = {
+        "WERK": ("Werk oranje", 4, 25, "4 van 25 · 16%"),
+        "WONEN": ("Wonen rood", 0, 25, "0 van 25 · 0%"),
+        "PARTICIPATIE": ("Andere vormen van participatie groen", 19, 25, "19 van 25 · 76%"),
+        "SOCIOPOLITIEKE_CONTEXT": ("Sociopolitieke context oranje", 8, 25, "8 van 25 · 32%"),
+    }
+    rows = {r["code"]: r for r in m["data"]}
+    assert len(rows) == 13
+    for code, (name, count, total, label) in expected.items():
+        assert label in " ".join(drawn.split()), code  # a narrow box may wrap before the "·"
+        assert f"{name}, {label}" in m["alt"], code
+        assert (rows[code]["projecten"], rows[code]["van"], rows[code]["label"]) == (
+            count,
+            total,
+            label,
+        )
+    assert rows["PARTICIPATIE"]["aandeel_pct"] == 76.0
+    assert rows["PARTICIPATIE"]["kleur"] == "groen"
+    assert "aandeel integratieprojecten dat zich op de component richt" in m["title"]
+    assert "niet of MDT eraan bijdraagt" in m["alt"] and "niet of MDT eraan" in " ".join(
+        drawn.split()
+    )
 
 
 def test_suppressed_value_is_shown_as_suppressed(built, meta):

@@ -13,8 +13,8 @@ GLOSSARY = ROOT / "docs" / "woordenlijst.md"
 SOURCES = [
     ROOT / "report" / "integratiescan.qmd",
     ROOT / "report" / "_quarto.yml",
-    ROOT / "src" / "integratiescan" / "narrative.py",
-    ROOT / "src" / "integratiescan" / "reportkit.py",
+    ROOT / "src" / "integratiescan" / "report" / "narrative.py",
+    ROOT / "src" / "integratiescan" / "report" / "kit.py",
     ROOT / "src" / "integratiescan" / "figures" / "draw.py",
     ROOT / "src" / "integratiescan" / "figures" / "style.py",
     *sorted((ROOT / "tests" / "golden").glob("narrative_*.md")),

@@ -32,6 +32,7 @@ NEW = t1_item(
     "waardevolle_contacten",
     (5,),
     "houdt aan MDT zeer waardevolle contacten over (antwoord 5 op 1-5)",
+    "aan MDT zeer waardevolle contacten over te houden (antwoord 5 op een schaal van 1 tot 5)",
 )
 EXTENDED = REGISTRY.with_entries(NEW)
 
@@ -153,3 +154,24 @@ def test_the_one_reader_checks_the_table(tmp_path: Path) -> None:
     pd.concat([good, good.head(1)]).to_csv(bad, index=False)
     with pytest.raises(IndicatorTableError, match="duplicate indicator ids"):
         read_text(bad)
+
+
+@pytest.mark.parametrize("edition", [2023, 2024])
+def test_definition_texts_read_as_dutch(edition: int) -> None:
+    """The appendix shows definition_nl verbatim: comparisons agree, no raw missing code."""
+    table = pd.read_csv(GOLDEN / str(edition) / "indicators.csv", dtype=str, keep_default_na=False)
+    defs = dict(zip(table["indicator_id"], table["definition_nl"], strict=True))
+    assert (
+        "bij de eindmeting (T1) even hoog scoort als bij de beginmeting (T0)"
+        in defs["vl-graag-gelijk-call-alle"]
+    )
+    assert "(T1) hoger scoort dan bij de beginmeting (T0)" in defs["vl-graag-omhoog-call-alle"]
+    assert defs["vl-afkomst-call-alle"].startswith(
+        "Aandeel jongeren dat bij de eindmeting (T1) aangeeft tijdens MDT mensen van een "
+        "andere afkomst te hebben ontmoet (antwoord ja); noemer: jongeren die de vraag "
+        "beantwoordden (wie geen antwoord gaf, telt niet mee)"
+    )
+    assert "geen vergelijkingsgroep" in defs["vl-graag-verandering-call-alle"]
+    text = "\n".join(defs.values())
+    for awkward in ("gelijk scoort dan", "aangeeft: ", "-9", "controlegroep"):
+        assert awkward not in text, awkward

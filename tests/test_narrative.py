@@ -1,6 +1,7 @@
-"""Generated Dutch text: golden files for 2023 and 2024, and one test per branch.
+"""Generated Dutch text: golden files for 2023, 2024 and the small edition, one test per branch.
 
-Golden files: ``tests/golden/narrative_<edition>.md`` hold the reviewed text. Regenerate
+Golden files: ``tests/golden/narrative_<edition>.md`` hold the reviewed text
+(``narrative_small.md``: the small single-cohort edition of tests/editions.py). Regenerate
 after a deliberate change with ``UPDATE_GOLDEN=1 pytest tests/test_narrative.py`` and review
 the diff before committing.
 """
@@ -16,9 +17,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from integratiescan import narrative
 from integratiescan.indicators import COLUMNS as INDICATOR_COLUMNS
-from integratiescan.narrative import (
+from integratiescan.report import narrative
+from integratiescan.report.narrative import (
     DEFAULT_THRESHOLDS,
     Rij,
     genereer,
@@ -76,9 +77,14 @@ def generate(edition: int) -> str:
 # ---------------------------------------------------------------------- golden files
 
 
-@pytest.mark.parametrize("edition", [2023, 2024])
-def test_golden(edition):
-    text = generate(edition)
+@pytest.mark.parametrize("edition", [2023, 2024, "small"])
+def test_golden(edition, request):
+    global RESULTS
+    if edition == "small":  # the small edition is built as edition 2023 from other raw data
+        RESULTS = request.getfixturevalue("small_results")
+        text = generate(2023)
+    else:
+        text = generate(edition)
     path = GOLDEN / f"narrative_{edition}.md"
     if os.environ.get("UPDATE_GOLDEN"):
         path.parent.mkdir(exist_ok=True)
@@ -86,12 +92,41 @@ def test_golden(edition):
     assert text == path.read_text(encoding="utf-8")
 
 
+def test_summary_names_the_cohort_it_compares():
+    """The summary's cohort comparison says which cohort's share it describes (no stray year)."""
+    text = (GOLDEN / "narrative_2024.md").read_text(encoding="utf-8")
+    assert (
+        "Vergeleken met cohort 2022 was het aandeel in cohort 2023 bij alle vier vragen "
+        "duidelijk hoger"
+    ) in text
+    assert "was het aandeel 2022" not in text
+    text = (GOLDEN / "narrative_2023.md").read_text(encoding="utf-8")
+    assert "Vergeleken met cohort 2021 was het aandeel in cohort 2022 bij twee van de vier" in text
+
+
+def test_golden_small_edition_has_its_single_cohort_patterns():
+    """One small cohort: no cohort comparison, an unclear paired change, suppressed newcomers."""
+    text = (GOLDEN / "narrative_small.md").read_text(encoding="utf-8")
+    assert "Cohort 2022 is het enige cohort met gegevens: andere afkomst ontmoet 62%" in text
+    assert "Oordeel: een verandering is nog niet te meten" in text
+    assert (
+        "In cohort 2022 ging de instemming van 59% bij de start naar 61% na afloop "
+        "(+2 procentpunt). Dat is geen duidelijke verandering: het interval bevat ook de nul "
+        "(95%-BI −7,9 tot 11,4; 56 jongeren met beide metingen). Oordeel: geen duidelijke "
+        "verandering."
+    ) in text
+    assert "Tot en met de peildatum zijn 60 koppelingen gestart" in text
+    assert "geen duidelijk verschil (−10 procentpunt; 95%-BI −29,6 tot 3,7)" in text
+    assert "De gegevens steunen de stelling dus niet verder dan" in text
+    assert "Van de 60 jongeren uit cohort 2022 die de eindvragenlijst invulden" in text
+    assert "veroorzaakte" not in text  # nothing changed clearly, so no cause to discuss
+
+
 def test_golden_2023_has_the_scan_figures():
     text = (GOLDEN / "narrative_2023.md").read_text(encoding="utf-8")
     for needle in ("25 van de 181 projecten", "71%", "82%", "54%", "67%", "50%"):
         assert needle in text, needle
-    assert "+6 procentpunt" in text
-    assert "95%-BI 4,4 tot 7,7" in text
+    assert "een duidelijke toename van 6 procentpunt (95%-BI 4,4 tot 7,7" in text
     assert "21 juli 2023" in text
     # the difference gets the difference's interval, not the interval of the 2022 level
     assert "andere leeftijd ontmoet van 82% naar 80% (−2 procentpunt; 95%-BI −4,1 tot 0,2)" in text
@@ -283,6 +318,8 @@ def test_suppressed_newcomer_value():
     ]
     (q,) = genereer(frame(*rows), None).vragen
     assert "zo weinig zelf nieuwkomer dat hun aantal niet wordt gepubliceerd" in q
+    # a suppressed count is not judged against the signal value, and the text says so
+    assert "aan de signaalwaarde van 10% is het daarom niet te toetsen" in q
 
 
 def test_suppressed_attitude_change():
@@ -300,9 +337,16 @@ def test_attitude_change_is_worded_as_verandering_with_ci():
     )
     text = text_of(df)
     assert (
-        "van 62% bij de start naar 68% na afloop, een duidelijke toename van +6 procentpunt "
+        "van 62% bij de start naar 68% na afloop, een duidelijke toename van 6 procentpunt "
         "(95%-BI 3,1 tot 8,9; 1.250 jongeren met beide metingen)" in text
     )
+    # the direction word carries the sign: never "afname van −5 procentpunt"
+    df = frame(
+        row("vl-graag-t0-c2022-alle", 68.0, n=1250),
+        row("vl-graag-t1-c2022-alle", 63.0, n=1250),
+        row("vl-graag-verandering-c2022-alle", -5.0, "pp", low=-7.9, high=-2.1, n=1250),
+    )
+    assert "een duidelijke afname van 5 procentpunt (95%-BI −7,9 tot −2,1" in text_of(df)
     assert "zonder vergelijkingsgroep is niet te zeggen of MDT die veroorzaakte" in text
     assert "effect" not in text.lower()
 
@@ -310,8 +354,22 @@ def test_attitude_change_is_worded_as_verandering_with_ci():
 def test_unclear_attitude_change():
     df = frame(row("vl-graag-verandering-c2023-alle", 1.2, "pp", low=-1.5, high=3.9, n=2412))
     text = text_of(df)
-    assert "een verandering van +1 procentpunt die niet duidelijk is (95%-BI −1,5 tot 3,9" in text
+    assert (
+        "veranderde de instemming met +1 procentpunt. Dat is geen duidelijke verandering: het "
+        "interval bevat ook de nul (95%-BI −1,5 tot 3,9; 2.412 jongeren met beide metingen)."
+    ) in text
     assert "Oordeel: geen duidelijke verandering." in text
+    # no change to explain, so no sentence on what caused it
+    assert "veroorzaakte" not in text
+    df = frame(
+        row("vl-graag-t0-c2023-alle", 59.0, n=56),
+        row("vl-graag-t1-c2023-alle", 61.0, n=56),
+        row("vl-graag-verandering-c2023-alle", 1.8, "pp", low=-7.9, high=11.4, n=56),
+    )
+    assert (
+        "In cohort 2023 ging de instemming van 59% bij de start naar 61% na afloop "
+        "(+2 procentpunt). Dat is geen duidelijke verandering"
+    ) in text_of(df)
 
 
 def _projects(x, y, pct):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from integratiescan.reader_audit import audit_data, audit_script
+from integratiescan.report.reader_audit import audit_data, audit_script
 
 ROWS = [
     {

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from integratiescan import reportkit as rk
+from integratiescan.report import kit as rk
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LINK = re.compile(r"\]\(#(ind-[a-z0-9-]+)\)")
@@ -190,6 +190,9 @@ def test_appendix_lists_every_field_and_the_source_hash(tmp_path, monkeypatch):
     assert "opschoningslog" in md and "raw_files" in md
     for header in ("Waarde", "Teller / noemer", "| n |", "95%-BI", "Methode: wilson"):
         assert header in md, header
+    # the excluded answers are named in words, not by their raw missing code
+    assert "| Geen antwoord (weggelaten) |" in md
+    assert "−9" not in md and "-9 " not in md
     assert "afbakening per rij in de tabel" in md
     # pipe tables with alignment: ids left, numbers right
     assert re.search(r"^\|:-+\|", md, re.M)
@@ -353,7 +356,7 @@ APPENDIX_TABLE = {
     "Waarde": ["−14,1 procentpunt", "+3,2 procentpunt"],
     "Teller / noemer": ["1.179 / 1.857", "59 / 1.857"],
     "n": ["1.857", "4.766"],
-    "−9 weggelaten": ["109", "268"],
+    "Geen antwoord (weggelaten)": ["109", "268"],
     "95%-BI": ["−25,0 tot −3,6", "1,3 tot 5,0"],
     "McNemar mid-p": ["< 0,001", "0,360"],
 }
@@ -376,7 +379,7 @@ CHANGE_TABLE = {
 def test_numbers_and_header_words_fit_their_columns_even_in_tight_tables(punt, table):
     """Every numeric cell and every header word fits on one line in its column (no wrap,
     no hyphen), also when the text columns must give way (the appendix's widest tables)."""
-    from integratiescan.textwidth import width_em
+    from integratiescan.report.textwidth import width_em
 
     df = pd.DataFrame(table)
     widths = _pandoc_widths_pt(rk.markdown_tabel(df, punt=punt))
@@ -427,8 +430,8 @@ def test_text_starting_with_a_number_is_not_a_numeric_column():
 def test_shared_definition_with_several_varying_places():
     base = (
         "Verschil in procentpunten tussen cohort {a} en cohort {b} (twee onafhankelijke "
-        "groepen) in het aandeel jongeren dat bij de eindmeting aangeeft: heeft mensen van een "
-        "andere afkomst ontmoet (antwoord ja); {g}"
+        "groepen) in het aandeel jongeren dat bij de eindmeting aangeeft mensen van een "
+        "andere afkomst te hebben ontmoet (antwoord ja); {g}"
     )
     shared, rests = rk._gemeenschappelijk(
         [

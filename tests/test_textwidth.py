@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from integratiescan import textwidth
+from integratiescan.report import textwidth
 
 
 @pytest.mark.parametrize("bold", [False, True], ids=["regular", "bold"])
@@ -13,7 +13,7 @@ def test_width_tables_match_typst(bold: bool) -> None:
     assert list(table) == list(textwidth.CHARS)
     measured = textwidth.measure(textwidth.CHARS, bold=bold)
     differ = {ch: (table[ch], measured[ch]) for ch in textwidth.CHARS if table[ch] != measured[ch]}
-    assert not differ, f"re-measure with `python -m integratiescan.textwidth`: {differ}"
+    assert not differ, f"re-measure with `python -m integratiescan.report.textwidth`: {differ}"
     assert max(table.values()) <= textwidth.UNKNOWN_EM
 
 

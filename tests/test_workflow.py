@@ -134,9 +134,9 @@ def test_each_rule_declares_the_package_code_it_runs() -> None:
     assert "src/integratiescan/indicators/disclosure.py" in indicators
     assert "src/integratiescan/figures/draw.py" not in indicators
     report = script_code("scripts/render_report.py", ROOT)
-    assert "src/integratiescan/reportkit.py" in report  # imported by the document itself
+    assert "src/integratiescan/report/kit.py" in report  # imported by the document itself
     assert "src/integratiescan/render/templates/report.typ" in report
-    assert "src/integratiescan/narrative.py" in report
+    assert "src/integratiescan/report/narrative.py" in report
     figures = script_code("scripts/make_figures.py", ROOT)
     assert "src/integratiescan/figures/draw.py" in figures
     assert "src/integratiescan/intake/clean.py" not in figures

@@ -174,7 +174,7 @@ def previous_revision_archive(edition: int, version: str) -> list[str]:
 PACKAGE_DIR = Path("src/integratiescan")
 # Modules a step uses without its script importing them (the report document imports
 # reportkit inside the Jupyter kernel).
-EXTRA_MODULES = {"scripts/render_report.py": ("integratiescan.reportkit",)}
+EXTRA_MODULES = {"scripts/render_report.py": ("integratiescan.report.kit",)}
 
 
 def _module_file(name: str, root: Path) -> Path | None:

@@ -6,7 +6,8 @@ Input: the indicator table (``results/<edition>/indicators.csv``), the component
 statistics of its own: every value, n and confidence interval comes from the tables.
 
 Every figure is written as ``<fig-id>.svg``, ``<fig-id>.png`` and a sidecar
-``<fig-id>.json`` (title, Dutch alt text, indicator ids, inputs with SHA-256). Two builds
+``<fig-id>.json`` (title, Dutch alt text, indicator ids, inputs with SHA-256; for the
+assessment figure also ``data``, the drawn count and share per component). Two builds
 from the same inputs give byte-identical files.
 """
 
@@ -31,6 +32,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Patch
 from matplotlib.ticker import MaxNLocator
 
+from integratiescan import nlformat
 from integratiescan.atomic import write_bytes, write_text
 from integratiescan.figures import style
 from integratiescan.indicators.table import read_text
@@ -73,9 +75,12 @@ CATALOG: dict[str, FigureSpec] = {
         ),
         FigureSpec(
             "fig-mdt-model",
-            "Het integratiemodel gekleurd naar de MDT-projecten die zich op elke component richten",
-            "Elke component gekleurd groen, oranje of rood volgens de beoordelingsregel, met "
-            "het aandeel integratieprojecten dat zich op de component richt.",
+            "Het integratiemodel, per component gekleurd naar het aandeel integratieprojecten "
+            "dat zich op de component richt",
+            "De kleur geeft het aandeel integratieprojecten dat zich volgens de "
+            "projectadministratie op de component richt (groen minstens de helft, oranje een "
+            "kleiner deel, rood geen enkel project); elk vak noemt het aantal projecten en het "
+            "aandeel. De kleur zegt niet of MDT aan de component bijdraagt.",
             ("comp-<code>-pct",),
             ("reference", "components", "indicators"),
         ),
@@ -583,6 +588,7 @@ class Built:
     fig: Figure
     alt: str
     indicator_ids: list[str]
+    data: list[dict[str, Any]] | None = None  # the drawn numbers, for the sidecar
 
 
 def _join(parts: Iterable[str]) -> str:
@@ -806,6 +812,45 @@ def _rule_parts(regels: Sequence[str]) -> dict[str, str]:
     return parts
 
 
+def _component_counts(
+    ref: pd.DataFrame, comp: pd.DataFrame, table: Table
+) -> dict[str, tuple[int | None, int | None, float | None]]:
+    """Per component: projects aiming at it, integration projects, share in percent.
+
+    The count and the denominator come from the indicator row ``comp-<code>-pct`` (the one
+    source of report numbers); without that row, from the assessment table.
+    """
+    counts: dict[str, tuple[int | None, int | None, float | None]] = {}
+    for code in ref.index:
+        r = comp.loc[code]
+        share = None if pd.isna(r["aandeel_pct"]) else float(r["aandeel_pct"])
+        count = None if pd.isna(r.get("n_projecten")) else int(r["n_projecten"])
+        total = None
+        iid = f"comp-{str(code).lower().replace('_', '-')}-pct"
+        if table.has(iid):
+            ind = table.get(iid)
+            row = table.df.loc[iid]
+            share = None if math.isnan(ind.value) else ind.value
+            if not pd.isna(row.get("numerator")):
+                count = int(row["numerator"])
+            if not pd.isna(row.get("denominator")):
+                total = int(row["denominator"])
+        counts[str(code)] = (count, total, share)
+    return counts
+
+
+def _count_text(count: int | None, total: int | None, share: float | None) -> str:
+    """``1 van 37 · 3%`` (whole percent, as in the report's text); parts that are unknown drop."""
+    parts = []
+    if count is not None and total is not None:
+        parts.append(f"{style.fmt_count(count)} van {style.fmt_count(total)}")
+    elif count is not None:
+        parts.append(nlformat.meervoud(count, "project", "projecten"))
+    if share is not None:
+        parts.append(style.fmt_pct(share, 0))
+    return " · ".join(parts)
+
+
 def fig_mdt_model(inp: Inputs) -> Built:
     ref, comp = inp.reference, inp.components
     spec = CATALOG["fig-mdt-model"]
@@ -815,41 +860,37 @@ def fig_mdt_model(inp: Inputs) -> Built:
         raise ValueError(f"components.csv lacks assessed components: {missing}")
     regels = sorted({str(r).strip() for r in comp["regel"] if str(r).strip()})
     rule = _rule_parts(regels)
-    denominators = set()
-    for code in ref.index:
-        iid = f"comp-{str(code).lower().replace('_', '-')}-pct"
-        if table.has(iid):
-            table.get(iid)
-            den = table.df.loc[iid, "denominator"]
-            if not math.isnan(den):
-                denominators.add(int(den))
+    counts = _component_counts(ref, comp, table)
+    denominators = {t for _, t, _ in counts.values() if t is not None}
     notes = []
     if set(rule) != set(style.ASSESSMENT_ORDER):
         notes.extend(f"Regel: {r}" for r in regels)
     basis = (
-        "Aandeel = deel van de integratieprojecten in de rondes van deze editie dat zich op "
-        "de component richt"
+        "De kleur meet het aandeel van de integratieprojecten in de rondes van deze editie "
+        "dat zich volgens de projectadministratie op de component richt, niet of MDT eraan "
+        "bijdraagt"
     )
     if len(denominators) == 1:
         basis += f" (n = {style.fmt_count(next(iter(denominators)))} projecten)"
     notes.append(basis + ".")
 
     def label(code: str) -> str:
-        r = comp.loc[code]
-        a = style.ASSESSMENT[str(r["kleur"])]
-        pct = "" if pd.isna(r["aandeel_pct"]) else " " + style.fmt_pct(float(r["aandeel_pct"]))
-        return f"{a['symbol']} {a['label']}{pct}"
+        a = style.ASSESSMENT[str(comp.loc[code, "kleur"])]
+        return f"{a['symbol']} {a['label']}"
 
     def box_text(code: str) -> tuple[str, dict[str, Any]]:
         a = style.ASSESSMENT[str(comp.loc[code, "kleur"])]
         kw = {"facecolor": a["fill"], "edgecolor": a["edge"], "hatch": a["hatch"], "linewidth": 1.4}
-        return f"{ref.loc[code, 'naam_nl']}\n{label(code)}", kw
+        # no-break spaces: a narrow box may wrap only before the "·" ("9 van 37" / "· 24%")
+        count = _count_text(*counts[str(code)]).replace(" ", "\u00a0").replace("\u00a0·", " ·")
+        lines = [str(ref.loc[code, "naam_nl"]), label(code), count]
+        return "\n".join(line for line in lines if line), kw
 
     geo = _model_geometry(ref, box_text)
     frame = _new_figure(
         spec.title,
-        "Kleur volgens de beoordelingsregel in de legenda; elk vak toont symbool, kleur "
-        "en aandeel.",
+        "Kleur volgens de beoordelingsregel in de legenda; elk vak toont symbool, kleur, "
+        "aantal projecten en aandeel.",
         notes=notes,
         body=geo.body,
         legend_rows=len(style.ASSESSMENT_ORDER),
@@ -868,16 +909,34 @@ def fig_mdt_model(inp: Inputs) -> Built:
         k: [str(ref.loc[c, "naam_nl"]) for c in ref.index if comp.loc[c, "kleur"] == k]
         for k in style.ASSESSMENT_ORDER
     }
-    per_comp = "; ".join(f"{ref.loc[c, 'naam_nl']} {label(c)[2:]}" for c in ref.index)
+    per_comp = "; ".join(
+        f"{ref.loc[c, 'naam_nl']} {comp.loc[c, 'kleur']}, {_count_text(*counts[str(c)])}".rstrip(
+            ", "
+        )
+        for c in ref.index
+    )
     alt = (
-        "Het integratiemodel met elke component gekleurd naar de beoordeling. "
+        "Het integratiemodel met elke component gekleurd naar het aandeel "
+        "integratieprojecten dat zich erop richt. "
         + " ".join(
             f"{k.capitalize()} ({rule.get(k, k)}): {_join(v) or 'geen'}."
             for k, v in by_colour.items()
         )
-        + f" Per component: {per_comp}. {basis}."
+        + f" Per component (kleur, aantal projecten van het totaal · aandeel): {per_comp}. {basis}."
     )
-    return Built(frame.fig, alt, table.used)
+    data = [
+        {
+            "code": str(c),
+            "component": str(ref.loc[c, "naam_nl"]),
+            "kleur": str(comp.loc[c, "kleur"]),
+            "projecten": counts[str(c)][0],
+            "van": counts[str(c)][1],
+            "aandeel_pct": counts[str(c)][2],
+            "label": _count_text(*counts[str(c)]),
+        }
+        for c in ref.index
+    ]
+    return Built(frame.fig, alt, table.used, data)
 
 
 _ROUTE_NAMES = {
@@ -1422,6 +1481,7 @@ def render(fig_id: str, inp: Inputs) -> tuple[bytes, bytes, dict[str, Any]]:
         "description": spec.description,
         "alt": built.alt,
         "indicators": built.indicator_ids,
+        **({"data": built.data} if built.data is not None else {}),
         "edition": int(editions[0]) if len(editions) == 1 and editions[0].isdigit() else None,
         "files": {"svg": f"{fig_id}.svg", "png": f"{fig_id}.png"},
         "png_dpi": style.DPI_PNG,

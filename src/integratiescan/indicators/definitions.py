@@ -337,22 +337,28 @@ def count(measure: str, domain: str, definition: str, source: Source, **kw: obje
     )
 
 
-def t1_item(measure: str, column: str, answers: tuple[object, ...], phrase: str) -> Family:
-    """A share of T1 respondents giving one of ``answers`` to ``column``, by cohort x group."""
+def t1_item(
+    measure: str, column: str, answers: tuple[object, ...], phrase: str, said: str
+) -> Family:
+    """A share of T1 respondents giving one of ``answers`` to ``column``, by cohort x group.
+
+    ``phrase`` is the label; ``said`` the same in the form that follows "aangeeft" in the
+    definition ("… te hebben ontmoet").
+    """
     return Family(
         measure,
         "vragenlijst",
         phrase,
         RESPONSE_T1,
         Share(),
-        "Aandeel jongeren dat bij de eindmeting (T1) aangeeft: {phrase}; noemer: geldige "
-        "antwoorden (-9 niet meegeteld); {who}",
+        "Aandeel jongeren dat bij de eindmeting (T1) aangeeft {said}; noemer: jongeren die "
+        "de vraag beantwoordden (wie geen antwoord gaf, telt niet mee); {who}",
         COHORT_GROUP,
         "survey",
         valid=answered(column),
         outcome=answer(column, *answers),
         missing=True,
-        terms={"phrase": phrase},
+        terms={"phrase": phrase, "said": said},
     )
 
 
@@ -366,7 +372,7 @@ def cohort_difference(item: Family) -> Family:
         Difference(item.measure),
         "Verschil in procentpunten tussen cohort {newer} en cohort {older} (twee "
         "onafhankelijke groepen) in het aandeel jongeren dat bij de eindmeting (T1) "
-        "aangeeft: {phrase}; {group_nl}",
+        "aangeeft {said}; {group_nl}",
         CONSECUTIVE_COHORTS,
         item.disclosure,
         valid=item.valid,
@@ -381,24 +387,28 @@ T1_ITEMS = (
         "ontmoet_andere_afkomst",
         (True,),
         "heeft tijdens MDT mensen van een andere afkomst ontmoet (antwoord ja)",
+        "tijdens MDT mensen van een andere afkomst te hebben ontmoet (antwoord ja)",
     ),
     t1_item(
         "vl-leeftijd",
         "ontmoet_andere_leeftijd",
         (True,),
         "heeft tijdens MDT mensen van een andere leeftijd ontmoet (antwoord ja)",
+        "tijdens MDT mensen van een andere leeftijd te hebben ontmoet (antwoord ja)",
     ),
     t1_item(
         "vl-opleiding",
         "ontmoet_ander_opleidingsniveau",
         (True,),
         "heeft tijdens MDT mensen met een ander opleidingsniveau ontmoet (antwoord ja)",
+        "tijdens MDT mensen met een ander opleidingsniveau te hebben ontmoet (antwoord ja)",
     ),
     t1_item(
         "vl-contacten",
         "waardevolle_contacten",
         (4, 5),
         "houdt aan MDT waardevolle contacten over (antwoord 4 of 5 op 1-5)",
+        "aan MDT waardevolle contacten over te houden (antwoord 4 of 5 op een schaal van 1 tot 5)",
     ),
 )
 
@@ -421,6 +431,7 @@ def _graag_share(measure: str, outcome: Condition, definition: str, label: str) 
 
 
 def _graag_direction(key: str, op: str, phrase: str) -> Family:
+    """``phrase`` compares T1 with T0: "hoger … dan", "even hoog … als", "lager … dan"."""
     tests = {">": lambda a, b: a > b, "=": lambda a, b: a == b, "<": lambda a, b: a < b}
     return _graag_share(
         f"vl-graag-{key}",
@@ -428,9 +439,10 @@ def _graag_direction(key: str, op: str, phrase: str) -> Family:
             f"score T1 {op} score T0",
             lambda f, s: tests[op](f[f"{GRAAG_COLUMN}_t1"], f[f"{GRAAG_COLUMN}_t0"]),
         ),
-        f"Aandeel gepaarde respondenten dat bij T1 {phrase} scoort dan bij T0 op de stelling "
-        "'Ik ontmoet graag mensen met een andere achtergrond dan ikzelf' (schaal 1-5); {who}",
-        f"gepaarde respondenten die bij T1 {phrase} scoren dan bij T0",
+        "Aandeel gepaarde respondenten dat op de stelling 'Ik ontmoet graag mensen met een "
+        "andere achtergrond dan ikzelf' (schaal 1-5) bij de eindmeting (T1) "
+        f"{phrase.format(score='scoort')} bij de beginmeting (T0); {{who}}",
+        f"gepaarde respondenten die op T1 {phrase.format(score='scoren')} op T0",
     )
 
 
@@ -636,7 +648,7 @@ QUESTIONNAIRE_FAMILIES = (
                     "Verandering (T1 min T0) van het aandeel dat instemt met {graag}; {who}",
                 ),
                 "Verandering (T1 min T0, in procentpunten) van het aandeel dat instemt met "
-                "{graag}, op de gepaarde respondenten; geen controlegroep, dus een "
+                "{graag}, op de gepaarde respondenten; geen vergelijkingsgroep, dus een "
                 "verandering en geen effect; {who}",
                 COHORT_GROUP,
                 "survey",
@@ -644,9 +656,9 @@ QUESTIONNAIRE_FAMILIES = (
                 missing=True,
                 terms={"graag": GRAAG},
             ),
-            _graag_direction("omhoog", ">", "hoger"),
-            _graag_direction("gelijk", "=", "gelijk"),
-            _graag_direction("omlaag", "<", "lager"),
+            _graag_direction("omhoog", ">", "hoger {score} dan"),
+            _graag_direction("gelijk", "=", "even hoog {score} als"),
+            _graag_direction("omlaag", "<", "lager {score} dan"),
         )
     ),
 )

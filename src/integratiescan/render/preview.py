@@ -490,8 +490,14 @@ def project_renderer(root: Path, work_dir: Path, edition: int | None = None) -> 
 
     import yaml
 
-    from ..reader_audit import audit_script
-    from ..report_step import code_commit, render_cache_dir, render_metadata, render_params
+    from integratiescan.report.reader_audit import audit_script
+    from integratiescan.report.step import (
+        code_commit,
+        render_cache_dir,
+        render_metadata,
+        render_params,
+    )
+
     from ..workflow import edition_config
 
     config = yaml.safe_load((root / "config" / "config.yaml").read_text(encoding="utf-8"))

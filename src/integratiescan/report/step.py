@@ -9,8 +9,8 @@ from typing import Any
 
 from babel.dates import format_date
 
-from .config import version
-from .reader_audit import audit_script
+from integratiescan.config import version
+from integratiescan.report.reader_audit import audit_script
 
 SYNTHETIC_NOTICE = "SYNTHETISCHE DATA – deze cijfers zijn geen bevindingen over MDT"
 ENV_RENDER_CACHE = "INTEGRATIESCAN_RENDER_CACHE"
@@ -23,8 +23,8 @@ def code_commit() -> str:
     Taken at render time (not from build-metadata.json), so the report names the commit of
     the code that actually rendered it.
     """
-    from .buildinfo import git_commit, git_dirty
-    from .workflow import CODE_PATHS
+    from integratiescan.buildinfo import git_commit, git_dirty
+    from integratiescan.workflow import CODE_PATHS
 
     return git_commit() + ("-dirty" if git_dirty(paths=CODE_PATHS) else "")
 
@@ -85,13 +85,13 @@ def run(
     """Render HTML and PDF once (one kernel, or none when the execution cache is valid).
 
     With *indicators_json*, the HTML carries the published indicator rows, so the reader
-    sees each number's audit data at the number (:mod:`integratiescan.reader_audit`); with
+    sees each number's audit data at the number (:mod:`integratiescan.report.reader_audit`); with
     *previous_revision* (the archived table of the previous revision) also the earlier value
     of each revised number.
     """
     import os
 
-    from . import render
+    from integratiescan import render
 
     # An unknown indicator id in the document must fail the build, not print a placeholder.
     os.environ["INTEGRATIESCAN_STRICT"] = "1"

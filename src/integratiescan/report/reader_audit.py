@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import nlformat as nl
+from integratiescan import nlformat as nl
 
 SCRIPT_ID = "integratiescan-audit"
 FORMAT = 1

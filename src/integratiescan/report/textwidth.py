@@ -5,7 +5,7 @@ needs, so that words in the PDF are not hyphenated. That only works if the width
 a rough per-class estimate (0.47 em for every lower-case letter) was up to 17% short for bold
 header words, and "Behouden" came out as "Behou-den". These are the advance widths Typst uses
 for each character, measured with the Typst that renders the report
-(``python -m integratiescan.textwidth`` prints them again, with the test extras installed for
+(``python -m integratiescan.report.textwidth`` prints them again, with the test extras installed for
 pypdf; a test compares them with Typst).
 Kerning is ignored, so a word's width is the sum of its characters' advances.
 """

@@ -43,10 +43,10 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from integratiescan import narrative
 from integratiescan import nlformat as nl
 from integratiescan.indicators.stats import wilson
-from integratiescan.textwidth import width_em
+from integratiescan.report import narrative
+from integratiescan.report.textwidth import width_em
 
 __all__ = [
     "FIGUREN",
@@ -88,8 +88,10 @@ FIGUREN: dict[str, tuple[str, str]] = {
         "Schema met de componenten van integratie, gegroepeerd in lagen.",
     ),
     "fig-mdt-model": (
-        "Beoordeling per component: waar MDT aannemelijk aan bijdraagt",
-        "Het model van integratie met per component een kleur groen, oranje of rood.",
+        "Het integratiemodel, per component gekleurd naar het aandeel integratieprojecten "
+        "dat zich op de component richt",
+        "Het model van integratie met per component een kleur groen, oranje of rood naar het "
+        "aandeel integratieprojecten dat zich op de component richt.",
     ),
     "fig-projecten": (
         "Projecten gericht op integratie van nieuwkomers",
@@ -487,7 +489,7 @@ def _lees_opschoning(folder: Path) -> dict[str, dict[str, Any]]:
 
 
 def _leeg_indicatoren() -> pd.DataFrame:
-    from .indicators import COLUMNS as cols
+    from integratiescan.indicators import COLUMNS as cols
 
     return pd.DataFrame({c: pd.Series(dtype=str) for c in cols})
 
@@ -1295,7 +1297,7 @@ class Rapport:
         "Afbakening",
         "Definitie",
         "Teller / noemer",
-        "−9 weggelaten",
+        "Geen antwoord (weggelaten)",
         "95%-BI",
         "McNemar mid-p",
         "Vorige editie",
@@ -1324,7 +1326,7 @@ class Rapport:
                 else _STREEP
             ),
             "n": nl.aantal(rij.n) if published and rij.n is not None else _STREEP,
-            "−9 weggelaten": (
+            "Geen antwoord (weggelaten)": (
                 nl.aantal(float(n_missing)) if published and not nl.is_leeg(n_missing) else _STREEP
             ),
             "95%-BI": self._bi_tabel(rij),
@@ -1787,7 +1789,7 @@ def load(
 
 def huidig() -> Rapport:
     if _huidig is None:
-        raise RuntimeError("call integratiescan.reportkit.load(...) first")
+        raise RuntimeError("call integratiescan.report.kit.load(...) first")
     return _huidig
 
 

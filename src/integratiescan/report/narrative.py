@@ -390,6 +390,13 @@ class _Schrijver:
     def pp(self, rij: Rij) -> str:
         return self._l(rij, nl.pp(rij.value))
 
+    def pp_grootte(self, rij: Rij) -> str:
+        """The size of a change without sign, after a word that gives the direction.
+
+        "een toename van 6 procentpunt", never "een afname van −3 procentpunt".
+        """
+        return self._l(rij, f"{nl.getal(abs(nl.rond(rij.value, 0)), 0)} procentpunt")
+
     def bi(self, rij: Rij) -> str:
         return nl.bi(rij.ci_low, rij.ci_high)
 
@@ -570,8 +577,9 @@ class _Schrijver:
         res = self.ontmoeting_oordeel()
         if self.vorige is not None and res is not None and res[1].startswith("vergeleken"):
             text += (
-                f" Vergeleken met cohort {self.vorige} was het aandeel "
-                f"{res[1].split(' ', 3)[3]} (de verschillen met hun intervallen staan in de "
+                f" Vergeleken met cohort {self.vorige} was het aandeel in cohort {c} "
+                f"{res[1].removeprefix(f'vergeleken met cohort {self.vorige} ')} (de "
+                "verschillen met hun intervallen staan in de "
                 "conclusie); dat kan ook komen doordat de cohorten anders zijn samengesteld."
             )
         elif self.vorige is not None and res is not None:
@@ -994,14 +1002,20 @@ class _Schrijver:
         if richting in ("toename", "afname"):
             woord = "duidelijke toename" if richting == "toename" else "duidelijke afname"
             zin = (
-                f"In cohort {c} ging de instemming {levels}een {woord} van {self.pp(change)} "
+                f"In cohort {c} ging de instemming {levels}een {woord} van "
+                f"{self.pp_grootte(change)} "
                 f"({self.bi(change)}; {n_text})."
             )
             oordeel = woord
         else:
+            verloop = (
+                f"ging de instemming {levels.rstrip(', ')} ({self.pp(change)})"
+                if levels
+                else f"veranderde de instemming met {self.pp(change)}"
+            )
             zin = (
-                f"In cohort {c} ging de instemming {levels}een verandering van "
-                f"{self.pp(change)} die niet duidelijk is ({self.bi(change)}; {n_text})."
+                f"In cohort {c} {verloop}. Dat is geen duidelijke verandering: het interval "
+                f"bevat ook de nul ({self.bi(change)}; {n_text})."
             )
             oordeel = "geen duidelijke verandering"
         zinnen = [lead, zin]
@@ -1024,10 +1038,13 @@ class _Schrijver:
                     f"{'anders' if not zelfde else 'niet overal hetzelfde'}; de Verantwoording "
                     "geeft de cijfers per cohort."
                 )
-        zinnen.append(
-            f"Oordeel: {oordeel}. Het is een verandering bij dezelfde jongeren; zonder "
-            "vergelijkingsgroep is niet te zeggen of MDT die veroorzaakte."
+        oorzaak = (  # only a clear change raises the question of its cause
+            " Het is een verandering bij dezelfde jongeren; zonder vergelijkingsgroep is niet "
+            "te zeggen of MDT die veroorzaakte."
+            if richting in ("toename", "afname")
+            else ""
         )
+        zinnen.append(f"Oordeel: {oordeel}.{oorzaak}")
         return " ".join(zinnen), oordeel
 
     def maatjes_oordeel(self) -> tuple[str, str] | None:
@@ -1292,7 +1309,8 @@ class _Schrijver:
         if not nk.bruikbaar:
             return (
                 f"{lead} waren er zo weinig zelf nieuwkomer dat hun aantal niet wordt "
-                f"gepubliceerd (signaalwaarde {nl.pct(limit)}).{question}"
+                "gepubliceerd; aan de signaalwaarde van "
+                f"{nl.pct(limit)} is het daarom niet te toetsen.{question}"
             )
         interval = wilson(int(round(nk.value)), int(round(alle.value)))
         if 100.0 * interval.high >= limit:
