@@ -176,11 +176,27 @@ class Rij:
     suppressed: bool = False
     previous_value: float | None = None
     cohort: int | None = None
+    secundair: bool = False  # withheld to protect another cell, not for its own small base
 
     @property
     def bruikbaar(self) -> bool:
         """Published and with a value."""
         return not self.suppressed and self.value is not None
+
+
+#: Why a paired change is not published when its own base is small.
+_REDEN_GEPAARD = "omdat te weinig jongeren beide vragenlijsten invulden"
+
+#: Why a row withheld by secondary suppression is not published (docs/disclosure.md).
+_REDEN_SECUNDAIR = (
+    "om te voorkomen dat een kleiner, niet gepubliceerd cijfer kan worden teruggerekend"
+)
+
+
+def _omdat(rij: Rij, eigen_reden: str) -> str:
+    """The reason a sentence gives for an unpublished row: its own small base (*eigen_reden*),
+    or, after secondary suppression, the protection of another cell."""
+    return _REDEN_SECUNDAIR if rij.secundair else eigen_reden
 
 
 class Tabel:
@@ -203,6 +219,7 @@ class Tabel:
                 suppressed=bool(rec.get("suppressed", False)),
                 previous_value=_num(rec.get("previous_value")),
                 cohort=None if cohort is None else int(cohort),
+                secundair=str(rec.get("suppression_reason") or "").startswith("secundair"),
             )
 
     def get(self, indicator_id: str) -> Rij | None:
@@ -595,7 +612,7 @@ class _Schrijver:
         if not new.bruikbaar:
             return (
                 f"Voor cohort {c} is het aandeel jongeren dat {clause} niet gepubliceerd, "
-                "omdat het op te weinig antwoorden rust."
+                f"{_omdat(new, 'omdat het op te weinig antwoorden rust')}."
             )
         detail = f"(n = {nl.aantal(new.n)}; {self.bi(new)})"
         old = self.rij(f"vl-{measure}-c{v}-alle") if v is not None else None
@@ -741,7 +758,7 @@ class _Schrijver:
         if not change.bruikbaar:
             return (
                 f"De verandering in de houding tegenover ontmoetingen is voor cohort {c} niet "
-                "gepubliceerd, omdat te weinig jongeren beide vragenlijsten invulden."
+                f"gepubliceerd, {_omdat(change, _REDEN_GEPAARD)}."
             )
         richting = richting_verandering(change)
         if richting == "onduidelijk":
@@ -988,8 +1005,8 @@ class _Schrijver:
         )
         if not change.bruikbaar:
             return (
-                f"{lead} Voor cohort {c} is de verandering niet gepubliceerd, omdat te weinig "
-                "jongeren beide vragenlijsten invulden. Oordeel: niet te beoordelen.",
+                f"{lead} Voor cohort {c} is de verandering niet gepubliceerd, "
+                f"{_omdat(change, _REDEN_GEPAARD)}. Oordeel: niet te beoordelen.",
                 "niet te beoordelen",
             )
         t0 = self.bruikbaar(f"vl-graag-t0-c{c}-alle")
