@@ -78,12 +78,6 @@ Link = Callable[[str, str], str]
 _NUMERIC = ("value", "numerator", "denominator", "n", "n_missing", "ci_low", "ci_high")
 _NUMERIC_EXTRA = ("p_value", "previous_value")
 
-# The encounter items of the youth questionnaire: (measure, object of "ontmoeten").
-_ONTMOETING = (
-    ("afkomst", "mensen van een andere afkomst"),
-    ("leeftijd", "mensen van een andere leeftijd"),
-    ("opleiding", "mensen met een ander opleidingsniveau"),
-)
 # Items of the verdict on encounters: (measure, short label as in the key-figures table).
 _OORDEEL_ITEMS = (
     ("afkomst", "andere afkomst ontmoet"),
@@ -480,21 +474,6 @@ class _Schrijver:
             f"van de {nl.meervoud(y.previous_value, 'project', 'projecten')}."
         )
 
-    def kleuren(self) -> dict[str, list[tuple[str, float | None]]]:
-        out: dict[str, list[tuple[str, float | None]]] = {"groen": [], "oranje": [], "rood": []}
-        if self.comp is None:
-            return out
-        df = self.comp
-        if "volgorde" in df.columns:
-            df = df.sort_values("volgorde")
-        for rec in df.to_dict("records"):
-            kleur = str(rec.get("kleur", "")).lower()
-            if kleur in out:
-                out[kleur].append(
-                    (component_naam(str(rec["naam_nl"])), _num(rec.get("aandeel_pct")))
-                )
-        return out
-
     def componenten_samenvatting(self) -> str | None:
         """What the assessment rule measures: the share of projects that aim at a component."""
         if self.comp is None or not len(self.comp):
@@ -522,54 +501,7 @@ class _Schrijver:
             "projecten zich op richten, niet wat ze bereiken."
         )
 
-    def componenten_alinea(self) -> str | None:
-        k = self.kleuren()
-        if self.comp is None or not len(self.comp):
-            return None
-        parts = []
-        groen = k["groen"]
-        if groen:
-            items = [
-                f"{name} ({nl.pct(share)} van de integratieprojecten)"
-                if share is not None
-                else name
-                for name, share in groen
-            ]
-            noun = "component" if len(groen) == 1 else "componenten"
-            verb = "is" if len(groen) == 1 else "zijn"
-            parts.append(
-                f"De {noun} waaraan MDT het meest aannemelijk bijdraagt, {verb} "
-                f"{nl.opsomming(items)}."
-            )
-        else:
-            parts.append("Er is geen component waaraan MDT zeer aannemelijk bijdraagt.")
-        if k["oranje"]:
-            names = nl.opsomming(name for name, _ in k["oranje"])
-            parts.append(f"In specifieke projecten kan MDT ook bijdragen aan {names}.")
-        if k["rood"]:
-            names = nl.opsomming(name for name, _ in k["rood"])
-            parts.append(f"Voor {names} is tot nu toe geen bijdrage van MDT bekend.")
-        else:
-            parts.append("Er is geen component waarvoor een bijdrage van MDT onbekend is.")
-        return " ".join(parts)
-
     # ---- encounters
-
-    def _ontmoeting_lijst(
-        self, cohort: int, groep: str, met_n: bool
-    ) -> tuple[list[str], list[str]]:
-        """Items "67% mensen van een andere afkomst" and the objects not published."""
-        items, missing = [], []
-        for measure, obj in _ONTMOETING:
-            r = self.rij(f"vl-{measure}-c{cohort}-{groep}")
-            if r is None:
-                continue
-            if not r.bruikbaar:
-                missing.append(obj)
-                continue
-            n_text = f" (n = {nl.aantal(r.n)})" if met_n and r.n is not None else ""
-            items.append(f"{self.pct(r)} {obj}{n_text}")
-        return items, missing
 
     def ontmoeting_samenvatting(self) -> list[str]:
         c = self.laatste
@@ -603,152 +535,7 @@ class _Schrijver:
             text += f" {_zin(res[1])}."
         return [text]
 
-    def _vergelijk_zin(self, measure: str, clause: str) -> str | None:
-        c, v = self.laatste, self.vorige
-        new = self.rij(f"vl-{measure}-c{c}-alle")
-        if new is None:
-            return None
-        subject = f"Het aandeel jongeren dat {clause}"
-        if not new.bruikbaar:
-            return (
-                f"Voor cohort {c} is het aandeel jongeren dat {clause} niet gepubliceerd, "
-                f"{_omdat(new, 'omdat het op te weinig antwoorden rust')}."
-            )
-        detail = f"(n = {nl.aantal(new.n)}; {self.bi(new)})"
-        old = self.rij(f"vl-{measure}-c{v}-alle") if v is not None else None
-        if old is None:
-            text = f"{subject}, is {self.pct(new)} in cohort {c} {detail}."
-            if new.previous_value is not None:
-                text += f" In de vorige editie was dat {nl.pct(new.previous_value)}."
-            return text
-        if not old.bruikbaar:
-            return (
-                f"{subject}, is {self.pct(new)} in cohort {c} {detail}; voor cohort {v} is "
-                "dit cijfer niet gepubliceerd."
-            )
-        diff = self.rij(f"vl-{measure}-verschil-c{c}-alle")
-        richting = richting_aandelen(old, new, diff)
-        if richting in ("gestegen", "gedaald"):
-            change = f"({self.pp(diff)}; {self.bi(diff)}; n = {nl.aantal(new.n)} in cohort {c})"
-            return (
-                f"{subject}, is {richting} van {self.pct(old)} in cohort {v} naar "
-                f"{self.pct(new)} in cohort {c} {change}."
-            )
-        if richting == "gelijk":
-            return (
-                f"{subject}, is gelijk gebleven: {self.pct(old)} in cohort {v} en "
-                f"{self.pct(new)} in cohort {c} {detail}."
-            )
-        return (
-            f"{subject}, is niet duidelijk veranderd: {self.pct(old)} in cohort {v} en "
-            f"{self.pct(new)} in cohort {c} {detail}."
-        )
-
-    def ontmoeting_alinea(self) -> str | None:
-        if self.laatste is None:
-            return None
-        clauses = [(m, f"{obj} ontmoette") for m, obj in _ONTMOETING]
-        clauses.append(("contacten", "waardevolle contacten overhield aan MDT"))
-        sentences = [s for m, cl in clauses if (s := self._vergelijk_zin(m, cl))]
-        if not sentences:
-            return None
-        if self.vorige is not None:
-            sentences.append(
-                "We noemen een verschil tussen twee cohorten alleen een stijging of daling "
-                "als het 95%-betrouwbaarheidsinterval van dat verschil de nul niet bevat."
-            )
-        return " ".join(sentences)
-
-    def nieuwkomers_alinea(self) -> str | None:
-        c = self.laatste
-        if c is None:
-            return None
-        items, missing = self._ontmoeting_lijst(c, "nkja", met_n=True)
-        contacts = self.rij(f"vl-contacten-c{c}-nkja")
-        parts = []
-        if items:
-            parts.append(
-                f"Van de jongeren uit cohort {c} die zelf nieuwkomer zijn, zei "
-                f"{nl.opsomming(items)} te hebben ontmoet."
-            )
-        if contacts is not None and contacts.bruikbaar:
-            lead = (
-                "Van hen" if items else f"Van de jongeren uit cohort {c} die zelf nieuwkomer zijn,"
-            )
-            parts.append(
-                f"{lead} hield {self.pct(contacts)} er waardevolle contacten aan over "
-                f"(n = {nl.aantal(contacts.n)})."
-            )
-        elif contacts is not None:
-            missing.append("waardevolle contacten")
-        if len(missing) == 1:
-            clause = (
-                "met waardevolle contacten"
-                if missing[0] == "waardevolle contacten"
-                else f"dat {missing[0]} ontmoette,"
-            )
-            parts.append(
-                f"Het aandeel {clause} is voor deze groep niet gepubliceerd, omdat het op te "
-                "weinig antwoorden rust."
-            )
-        elif missing:
-            parts.append(
-                f"De aandelen voor {nl.opsomming(missing)} zijn voor deze groep niet "
-                "gepubliceerd, omdat ze op te weinig antwoorden rusten."
-            )
-        return " ".join(parts) if parts else None
-
     # ---- attitude
-
-    def houding_zin(self, cohort: int, eerste: bool = True) -> str | None:
-        change = self.rij(f"vl-graag-verandering-c{cohort}-alle")
-        if change is None:
-            return None
-        if not change.bruikbaar:
-            return (
-                f"Voor cohort {cohort} is de verandering bij de stelling {_STELLING} niet "
-                "gepubliceerd, omdat te weinig jongeren zowel de begin- als de eindvragenlijst "
-                "invulden."
-            )
-        t0 = self.bruikbaar(f"vl-graag-t0-c{cohort}-alle")
-        t1 = self.bruikbaar(f"vl-graag-t1-c{cohort}-alle")
-        n_text = (
-            f"; {nl.meervoud(change.n, 'jongere', 'jongeren')} met een begin- en eindmeting"
-            if change.n is not None
-            else ""
-        )
-        detail = f"({self.bi(change)}{n_text})"
-        stelling = f"de stelling {_STELLING}" if eerste else "dezelfde stelling"
-        if t0 and t1:
-            text = (
-                f"In cohort {cohort} was bij de start {self.pct(t0)} het (helemaal) eens met "
-                f"{stelling}, na afloop {self.pct(t1)}: een verandering van "
-                f"{self.pp(change)} {detail}"
-            )
-        else:
-            text = (
-                f"In cohort {cohort} veranderde de instemming met {stelling} met "
-                f"{self.pp(change)} {detail}"
-            )
-        if richting_verandering(change) == "onduidelijk":
-            text += "; die is niet duidelijk, want het betrouwbaarheidsinterval bevat de nul"
-        return text + "."
-
-    def houding_alinea(self) -> str | None:
-        sentences: list[str] = []
-        for c in self.cohorten:
-            s = self.houding_zin(c, eerste=not sentences)
-            if s:
-                sentences.append(s)
-        if not sentences:
-            return None
-        sentences.append(
-            "Dit zijn veranderingen bij dezelfde jongeren tussen begin en eind van hun "
-            "traject. Een vergelijkingsgroep zonder MDT ontbreekt, dus ze tonen niet aan dat "
-            "MDT de houding van jongeren verandert; ook rijping, sociaal wenselijke antwoorden "
-            "en selectieve deelname aan de eindmeting kunnen meespelen."
-        )
-        return " ".join(sentences)
 
     def houding_samenvatting(self) -> str | None:
         c = self.laatste
@@ -777,66 +564,6 @@ class _Schrijver:
         )
 
     # ---- buddy matches
-
-    def maatjes_alinea(self) -> str | None:
-        total = self.bruikbaar("mt-koppelingen-n")
-        duur = self.bruikbaar("mt-3mnd-pct")
-        klik = self.bruikbaar("mt-geenklik-pct")
-        if not (total or duur or klik):
-            return None
-        parts = []
-        if total:
-            verb = "is" if nl.rond(total.value) == 1 else "zijn"
-            noun = nl.meervoud(total.value, "maatjeskoppeling", "maatjeskoppelingen", False)
-            parts.append(f"Tot en met de peildatum {verb} {self.aantal(total)} {noun} gestart.")
-        if duur:
-            text = (
-                "Van de koppelingen die al zijn afgelopen of minstens drie maanden lopen, hield "
-                f"{self.pct(duur)} minstens drie maanden stand"
-            )
-            trained = self.bruikbaar("mt-3mnd-getraind-pct")
-            untrained = self.bruikbaar("mt-3mnd-ongetraind-pct")
-            if trained and untrained:
-                text += (
-                    f" (met een getraind maatje {self.pct(trained)}, zonder training "
-                    f"{self.pct(untrained)})"
-                )
-            parts.append(text + ".")
-        if klik:
-            parts.append(
-                f"Van de beëindigde koppelingen stopte {self.pct(klik)} omdat het niet klikte."
-            )
-            for kind, a_id, b_id, a_lbl, b_lbl in (
-                (
-                    "training",
-                    "mt-geenklik-getraind-pct",
-                    "mt-geenklik-ongetraind-pct",
-                    "met een getraind maatje",
-                    "zonder training",
-                ),
-                (
-                    "groep",
-                    "mt-geenklik-groep-pct",
-                    "mt-geenklik-geengroep-pct",
-                    "met een groepsactiviteit",
-                    "zonder groepsactiviteit",
-                ),
-            ):
-                diff = self.rij(f"mt-geenklik-{kind}-verschil-pp")
-                a, b = self.bruikbaar(a_id), self.bruikbaar(b_id)
-                if not (a and b):
-                    continue
-                base = f"Bij koppelingen {a_lbl} was dat {self.pct(a)}, {b_lbl} {self.pct(b)}"
-                if diff is None or not diff.bruikbaar:
-                    parts.append(base + ".")
-                    continue
-                richting = richting_verandering(diff)
-                detail = f"{self.pp(diff)}; {self.bi(diff)}"
-                if richting in ("toename", "afname"):
-                    parts.append(f"{base}: een verschil van {self.pp(diff)} ({self.bi(diff)}).")
-                else:
-                    parts.append(f"{base}; dat verschil ({detail}) is niet duidelijk.")
-        return " ".join(parts)
 
     def maatjes_samenvatting(self) -> str | None:
         klik = self.bruikbaar("mt-geenklik-pct")
