@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from integratiescan import nlformat as nl
+from integratiescan.indicators.matches import MATCH_ROWS
 from integratiescan.report.chapters.base import RapportBasis
 from integratiescan.report.labels import GROEP_LABELS, LAAG_LABELS
 from integratiescan.report.markdown import _STREEP, _getal_of_streep, _md_tekst, _p_tekst
@@ -120,20 +121,8 @@ class Tabellen(RapportBasis):
 
     def tabel_maatjes(self) -> pd.DataFrame:
         """Buddy-match indicators (duration, ending for lack of a click, differences)."""
-        ids = [
-            "mt-3mnd-pct",
-            "mt-3mnd-getraind-pct",
-            "mt-3mnd-ongetraind-pct",
-            "mt-geenklik-pct",
-            "mt-geenklik-getraind-pct",
-            "mt-geenklik-ongetraind-pct",
-            "mt-geenklik-training-verschil-pp",
-            "mt-geenklik-groep-pct",
-            "mt-geenklik-geengroep-pct",
-            "mt-geenklik-groep-verschil-pp",
-        ]
         rows = []
-        for iid in ids:
+        for iid in MATCH_ROWS:  # the registry's buddy-match rows, as in fig-maatjes
             rec = self._records.get(iid)
             if rec is None:
                 continue
