@@ -35,6 +35,7 @@ from matplotlib.ticker import MaxNLocator
 from integratiescan import nlformat
 from integratiescan.atomic import write_bytes, write_text
 from integratiescan.figures import style
+from integratiescan.indicators.matches import MATCH_ROWS_TRAINING
 from integratiescan.indicators.table import read_text
 from integratiescan.workflow import FIGURE_IDS as _workflow_figure_ids
 
@@ -134,16 +135,8 @@ CATALOG: dict[str, FigureSpec] = {
             "Maatjeskoppelingen: duur en voortijdig einde door geen klik, naar training",
             "Aandeel koppelingen dat minstens drie maanden duurde en aandeel dat eindigde "
             "omdat er geen klik was, voor getrainde en niet-getrainde maatjes.",
-            (
-                "mt-koppelingen-n",
-                "mt-3mnd-pct",
-                "mt-3mnd-getraind-pct",
-                "mt-3mnd-ongetraind-pct",
-                "mt-geenklik-pct",
-                "mt-geenklik-getraind-pct",
-                "mt-geenklik-ongetraind-pct",
-                "mt-geenklik-training-verschil-pp",
-            ),
+            # the registry's buddy-match rows split by training, as in the report's table
+            ("mt-koppelingen-n", *MATCH_ROWS_TRAINING),
             ("indicators",),
         ),
         FigureSpec(

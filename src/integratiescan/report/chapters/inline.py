@@ -1,0 +1,127 @@
+"""Numbers in running text, each linked to its row in the appendix, and short enumerations."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from integratiescan import nlformat as nl
+from integratiescan.indicators.stats import wilson
+from integratiescan.report import narrative
+from integratiescan.report.chapters.base import RapportBasis
+from integratiescan.report.markdown import ONBEKEND, Md
+
+
+class Getallen(RapportBasis):
+    """``num``, ``n``, ``bi``, ``x_van_y`` and ``vl`` for inline code; rounds, sources, colours."""
+
+    def num(self, indicator_id: str, decimalen: int | None = None) -> Md:
+        """The formatted value (``71%``, ``+6 procentpunt``, ``1.327``), linked to its row."""
+        rij = self._rij(indicator_id)
+        if rij is None:
+            return self._ontbreekt(indicator_id)
+        return Md(self._link(indicator_id, self.formatteer(rij, decimalen)))
+
+    def n(self, indicator_id: str) -> Md:
+        """The base ``n`` of a row (``2.006``)."""
+        rij = self._rij(indicator_id)
+        if rij is None:
+            return self._ontbreekt(indicator_id)
+        if rij.n is None:
+            return Md("niet gepubliceerd" if rij.suppressed else ONBEKEND)
+        return Md(self._link(indicator_id, nl.aantal(rij.n)))
+
+    def bi(self, indicator_id: str) -> Md:
+        """``95%-BI 69,0 tot 73,0`` for a row."""
+        rij = self._rij(indicator_id)
+        if rij is None:
+            return self._ontbreekt(indicator_id)
+        if rij.ci_low is None or rij.ci_high is None:
+            if str(self._records[indicator_id].get("method") or "") == "telling":
+                # a complete count of the administration, not a sample: no interval exists
+                return Md("volledige telling, dus zonder betrouwbaarheidsinterval")
+            return Md(nl.bi(rij.ci_low, rij.ci_high))
+        return Md(self._link(indicator_id, nl.bi(rij.ci_low, rij.ci_high)))
+
+    def x_van_y(self, indicator_id: str) -> Md:
+        """``25 van de 181`` from a share's numerator and denominator."""
+        rij = self._rij(indicator_id)
+        if rij is None:
+            return self._ontbreekt(indicator_id)
+        if rij.numerator is None or rij.denominator is None:
+            return Md("niet gepubliceerd")
+        text = f"{nl.aantal(rij.numerator)} van de {nl.aantal(rij.denominator)}"
+        return Md(self._link(indicator_id, text))
+
+    def vl(self, maat: str, groep: str = "alle", cohort: int | None = None) -> str:
+        """Id of a questionnaire row for the latest cohort: ``vl("afkomst")``."""
+        c = cohort if cohort is not None else self.laatste_cohort()
+        return f"vl-{maat}-c{c}-{groep}"
+
+    def rondes(self) -> Md:
+        """``4b, 4c en 5a`` from the round rows."""
+        labels = [narrative.ronde_label(r) for r in self.tabel_.rondes()]
+        return Md(nl.opsomming(labels) if labels else ONBEKEND)
+
+    def bronnen(self) -> Md:
+        """The cleaned source tables behind the indicator table, as an enumeration."""
+        names: list[str] = []
+        for value in self.indicatoren.get("source_tables", pd.Series(dtype=str)):
+            for part in str(value).split(";"):
+                part = part.strip()
+                if part and part not in names:
+                    names.append(part)
+        return Md(nl.opsomming(f"`{x}`" for x in sorted(names)) if names else ONBEKEND)
+
+    def kleurregel(self) -> Md:
+        """The assessment rule as written in ``components.csv`` (column ``regel``)."""
+        if self.componenten is None or "regel" not in self.componenten.columns:
+            return Md(ONBEKEND)
+        rules = [r for r in self.componenten["regel"].dropna().astype(str).unique() if r]
+        return Md("; ".join(rules) if rules else ONBEKEND)
+
+    def componenten_met_kleur(self, kleur: str) -> Md:
+        """Components of one colour with their project count and share: ``taal (16 van de 25
+        integratieprojecten, 64%)``; the count makes a colour that rests on one project visible."""
+        if self.componenten is None:
+            return Md(ONBEKEND)
+        totaal = self.waarde("proj-scope-integratie-n")
+        items = []
+        for r in self.componenten.to_dict("records"):
+            if r.get("kleur") != kleur:
+                continue
+            name = narrative.component_naam(str(r["naam_nl"]))
+            n = narrative._num(r.get("n_projecten"))
+            share = narrative._num(r.get("aandeel_pct"))
+            if n is None or totaal is None:
+                items.append(name)
+            else:
+                items.append(f"{name} ({nl.aantal(n)} van de {nl.aantal(totaal)}, {nl.pct(share)})")
+        return Md(nl.opsomming(items) if items else "geen enkele component")
+
+    def nieuwkomers_onder_respondenten(self) -> Md:
+        """Newcomers among the respondents of the final questionnaire, with its interval."""
+        c = self.laatste_cohort()
+        alle = self._rij(f"vl-t1-n-c{c}-alle") if c else None
+        nk = self._rij(f"vl-t1-n-c{c}-nkja") if c else None
+        if alle is None or nk is None or not alle.bruikbaar or not alle.value:
+            return Md("de vragenlijst van deze editie geeft daar geen cijfer voor.")
+        invul = nl.vorm(alle.value, "invulde", "invulden")
+        lead = (
+            f"van de {self._link(alle.id, nl.aantal(alle.value))} "
+            f"{nl.vorm(alle.value, 'jongere', 'jongeren')} uit cohort {c} die de "
+            f"eindvragenlijst {invul},"
+        )
+        if not nk.bruikbaar:
+            return Md(f"{lead} is het aantal nieuwkomers te klein om te publiceren.")
+        iv = wilson(int(round(nk.value)), int(round(alle.value)))
+        return Md(
+            f"{lead} {nl.vorm(nk.value, 'was', 'waren')} er "
+            f"{self._link(nk.id, nl.aantal(nk.value))} zelf nieuwkomer "
+            f"({nl.pct(100 * nk.value / alle.value)}; {nl.bi(100 * iv.low, 100 * iv.high)})."
+        )
+
+    def aantal_componenten(self) -> Md:
+        """Number of components in the assessment table (normally 13)."""
+        if self.componenten is None:
+            return Md(ONBEKEND)
+        return Md(nl.aantal(len(self.componenten)))

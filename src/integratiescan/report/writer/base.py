@@ -1,0 +1,105 @@
+"""What every part of the writer uses: the rows, the thresholds, linked numbers, text helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+
+from integratiescan import nlformat as nl
+from integratiescan.report.rows import Rij, Tabel
+
+Link = Callable[[str, str], str]
+
+_NIET_GEPUBLICEERD = "niet gepubliceerd"
+
+#: Why a row withheld by secondary suppression is not published (docs/disclosure.md).
+_REDEN_SECUNDAIR = (
+    "om te voorkomen dat een kleiner, niet gepubliceerd cijfer kan worden teruggerekend"
+)
+
+
+def _omdat(rij: Rij, eigen_reden: str) -> str:
+    """The reason a sentence gives for an unpublished row: its own small base (*eigen_reden*),
+    or, after secondary suppression, the protection of another cell."""
+    return _REDEN_SECUNDAIR if rij.secundair else eigen_reden
+
+
+def _zin(text: str) -> str:
+    """Capitalise the first letter (after markup) of a sentence."""
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            return text[:i] + ch.upper() + text[i + 1 :]
+    return text
+
+
+def component_naam(name: str) -> str:
+    """Component name inside a sentence: lower case, "&" written as "en"."""
+    return _klein(name).replace(" & ", " en ")
+
+
+def _klein(name: str) -> str:
+    """Component name for use inside a sentence: ``Taal`` -> ``taal``."""
+    return name[:1].lower() + name[1:] if name else name
+
+
+class Basis:
+    """The state of one text: rows, components, thresholds, peildatum, link; cohorts.
+
+    Number helpers format a row's value and wrap it with the link function when one is given.
+    """
+
+    def __init__(
+        self,
+        tabel: Tabel,
+        componenten: pd.DataFrame | None,
+        drempels: Mapping[str, float],
+        peildatum: dt.date | str | None,
+        link: Link | None,
+        vorige_rondes: list[str] | None = None,
+    ):
+        self.t = tabel
+        self.comp = componenten
+        self.d = drempels
+        self.peildatum = peildatum
+        self.link = link
+        self.vorige_rondes = vorige_rondes
+        cohorts = tabel.cohorten()
+        self.cohorten = cohorts
+        self.laatste = cohorts[-1] if cohorts else None
+        self.vorige = cohorts[-2] if len(cohorts) > 1 else None
+
+    def _l(self, rij: Rij, text: str) -> str:
+        return self.link(rij.id, text) if self.link else text
+
+    def pct(self, rij: Rij) -> str:
+        if not rij.bruikbaar:
+            return _NIET_GEPUBLICEERD
+        return self._l(rij, nl.pct(rij.value))
+
+    def aantal(self, rij: Rij, waarde: float | None = None) -> str:
+        value = rij.value if waarde is None else waarde
+        if rij.suppressed or value is None:
+            return _NIET_GEPUBLICEERD
+        return self._l(rij, nl.aantal(value))
+
+    def pp(self, rij: Rij) -> str:
+        return self._l(rij, nl.pp(rij.value))
+
+    def pp_grootte(self, rij: Rij) -> str:
+        """The size of a change without sign, after a word that gives the direction.
+
+        "een toename van 6 procentpunt", never "een afname van −3 procentpunt".
+        """
+        return self._l(rij, f"{nl.getal(abs(nl.rond(rij.value, 0)), 0)} procentpunt")
+
+    def bi(self, rij: Rij) -> str:
+        return nl.bi(rij.ci_low, rij.ci_high)
+
+    def rij(self, indicator_id: str) -> Rij | None:
+        return self.t.get(indicator_id)
+
+    def bruikbaar(self, indicator_id: str) -> Rij | None:
+        r = self.t.get(indicator_id)
+        return r if r is not None and r.bruikbaar else None
