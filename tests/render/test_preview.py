@@ -10,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from pagetext import main_content
 
 from integratiescan.render.embedded import pandoc_path
 from integratiescan.render.preview import PartParser, PreviewRenderer, PreviewServer, error_page
@@ -215,36 +216,6 @@ EDITS = {
 }
 
 
-def _main(page: str) -> tuple[str, list[tuple[str, str, str]]]:
-    """The text of the page's <main> (whitespace normalised) and its structure: every
-    element with its id and link target, in order (image sources left out: the preview
-    serves them, the build embeds them)."""
-    from html.parser import HTMLParser
-
-    class Main(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.depth, self.text, self.tags = 0, [], []
-
-        def handle_starttag(self, tag: str, attrs: list) -> None:
-            a = dict(attrs)
-            if tag == "main" or self.depth:
-                self.depth += tag not in ("img", "br", "hr", "meta", "link", "input")
-                self.tags.append((tag, a.get("id") or "", a.get("href") or ""))
-
-        def handle_endtag(self, tag: str) -> None:
-            if self.depth and tag not in ("img", "br", "hr"):
-                self.depth -= 1
-
-        def handle_data(self, data: str) -> None:
-            if self.depth:
-                self.text.append(data)
-
-    parser = Main()
-    parser.feed(page)
-    return " ".join(" ".join(parser.text).split()), parser.tags
-
-
 def _fresh(qmd: Path, work: Path) -> PreviewRenderer:
     work.mkdir()
     return PreviewRenderer(qmd, work_dir=work)
@@ -280,8 +251,8 @@ def test_a_page_written_by_piece_equals_the_whole_render(tmp_path: Path, edit: s
 
     built = render_embedded(qmd, ("html",), None, None, tmp_path / "out", "doc")
     full = built.outputs["html"].read_text(encoding="utf-8")
-    assert _main(page) == _main(full)
-    text = _main(page)[0]
+    assert main_content(page) == main_content(full)
+    text = main_content(page)[0]
     assert " ".join(new.replace("#", "").replace("[", "").split()[:2]) in text or how == "whole"
     assert "Figuur 2: Tweede figuur" in text.replace("\xa0", " ")
     assert "Figuur 2" in text.replace("\xa0", " ").split("verwijzing naar")[1][:12]

@@ -7,9 +7,13 @@ A render does as little as it can:
 * cell outputs are replayed from the execution cache when code and inputs are unchanged
   (:mod:`integratiescan.render.cache`, the same cache the report rule uses, so the first
   preview after a build replays too);
-* pandoc's markdown reader, most of a render, runs only on the pieces of the document that
-  changed (one piece per markdown cell or cell output); the pieces' parsed ASTs are kept and
-  the document is assembled as pandoc JSON;
+* pandoc's markdown reader runs only on the pieces of the document that changed (one piece
+  per markdown cell or cell output); the pieces' parsed ASTs are kept;
+* pandoc's writer (Lua filter, citeproc, template) runs on the whole document only when
+  something the other pieces depend on changed (a heading, a figure or table label, a
+  citation, the metadata); otherwise only the changed pieces are written, among a thinned
+  stand-in of the others, and their HTML replaces theirs in the last page
+  (:class:`PieceWriter`); citations keep the rendering citeproc gave them;
 * no ``--embed-resources`` (the server serves the figures and the style sheet) and no PDF.
 
 The HTML is otherwise made the way the build makes it (same template, filter, citeproc,
@@ -682,10 +686,17 @@ class PreviewServer:
             return None
         self._publish(page.html)
         parts = self.renderer.parser.last
+        written = self.renderer.writer.last
         times = ", ".join(f"{k} {v:.2f}s" for k, v in page.timings.items())
+        html_pieces = (
+            f"HTML written for {written['pieces']} of {written['of']} pieces"
+            if written.get("pieces") is not None
+            else "HTML written whole"
+        )
         self.log(
             f"rendered ({times}; cells {page.execution}; "
-            f"markdown pieces parsed {parts.get('parsed')}, reused {parts.get('reused')})"
+            f"markdown pieces parsed {parts.get('parsed')}, reused {parts.get('reused')}; "
+            f"{html_pieces})"
         )
         for w in page.warnings:
             self.log(f"WARNING: {w}")
