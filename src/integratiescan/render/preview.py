@@ -110,6 +110,42 @@ def _headings(text: str) -> str:
     return "\n\n".join(out)
 
 
+DIV_FENCE = re.compile(r"^ {0,3}:{3,}")
+
+
+def split_at_headings(parts: list[str]) -> list[str]:
+    """Each piece cut again before every ATX heading that starts a block outside a code
+    fence and a fenced div, so a long markdown cell becomes one piece per section (an edit
+    is then read and written for its section only). ``"\n".join`` of the result is
+    ``"\n".join(parts)``."""
+    out: list[str] = []
+    for part in parts:
+        lines = part.split("\n")
+        start, fence, depth = 0, None, 0
+        for i, line in enumerate(lines):
+            m = re.match(r"^ {0,3}(`{3,}|~{3,})", line)
+            if m:
+                if fence is None:
+                    fence = m.group(1)
+                elif line.strip().startswith(fence):
+                    fence = None
+                continue
+            if fence is not None:
+                continue
+            if DIV_FENCE.match(line):
+                depth = max(0, depth - 1) if not line.strip(": \t") else depth + 1
+            elif (
+                depth == 0
+                and not lines[i - 1].strip()
+                and ATX_HEADING.match(line)
+                and any(text.strip() for text in lines[start:i])  # no blank piece
+            ):
+                out.append("\n".join(lines[start:i]))
+                start = i
+        out.append("\n".join(lines[start:]))
+    return out
+
+
 class PartParser:
     """pandoc's markdown reader on the pieces of a document that changed since last time.
 
@@ -573,7 +609,9 @@ class PreviewRenderer:
         warnings += executed.warnings
         t1 = time.perf_counter()
         timings["execute"] = t1 - t0
-        parts = [expand_meta_shortcodes(p, meta, warnings) for p in executed.parts]
+        parts = split_at_headings(
+            [expand_meta_shortcodes(p, meta, warnings) for p in executed.parts]
+        )
         ast = self.parser.parse(parts)
         t2 = time.perf_counter()
         timings["read"] = t2 - t1
