@@ -13,7 +13,13 @@ import pytest
 from pagetext import main_content
 
 from integratiescan.render.embedded import pandoc_path
-from integratiescan.render.preview import PartParser, PreviewRenderer, PreviewServer, error_page
+from integratiescan.render.preview import (
+    PartParser,
+    PreviewRenderer,
+    PreviewServer,
+    error_page,
+    split_at_headings,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -56,6 +62,29 @@ def test_pieces_read_as_the_whole_document(tmp_path: Path) -> None:
     renamed[0] += "\n## Sociale verbindingen\n\nVooraf.\n"
     third = parser.parse(renamed)
     assert third["blocks"] == whole(renamed)["blocks"]
+
+
+def test_a_markdown_cell_is_cut_at_its_headings_only_where_a_heading_starts_a_block() -> None:
+    parts = [
+        "# A\n\nTekst.\n\n## B\n\nMeer.\n\n```\n\n# geen kop: code\n```\n\n"
+        "::: {.callout-note}\n\n## Titel in de callout\n\nx\n:::\n\nNog B.\n"
+        "# geen kop: geen lege regel ervoor\n\n## C\nSlot.\n",
+        "\n\n## D\n\nEen cel die met een lege regel begint.\n",
+    ]
+    pieces = split_at_headings(parts)
+    assert "\n".join(pieces) == "\n".join(parts)
+    assert [p.split("\n", 1)[0] for p in pieces] == ["# A", "## B", "## C", ""]
+    # the pieces still read as the whole document
+    assert PartParser(Path(".")).parse(pieces)["blocks"] == whole(parts)["blocks"]
+    assert split_at_headings(PARTS) == [
+        PARTS[0],
+        PARTS[1],
+        "## Sociale verbindingen\n\nTekst.\n",
+        "## Resultaten {#sec-res}\n\nMeer tekst.\n",
+        "# Tweede deel\n",
+        "## Sociale verbindingen\n\nDezelfde kop nog eens: pandoc nummert de id.\n",
+        PARTS[4],
+    ]
 
 
 def test_pieces_that_do_not_stand_alone_are_read_whole(tmp_path: Path) -> None:
