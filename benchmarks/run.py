@@ -5,7 +5,7 @@ Not part of the test suite. Run from the project root::
     python benchmarks/run.py                 # everything, 3 runs each
     python benchmarks/run.py --runs 5 --skip-scale
     python benchmarks/run.py --profile benchmarks/profiles   # also write pyinstrument profiles
-    python benchmarks/run.py --skip-workflow --skip-render --skip-scale   # the preview only
+    python benchmarks/run.py --only preview   # the live preview against the Snakemake edit loop
 
 Every scenario runs at least three times and reports the median and the min-max. The workflow
 scenarios run in a temporary copy of the project (its own git repository), never in the
@@ -239,27 +239,32 @@ def _served(url: str, text: str, timeout: float = 300) -> float:
     raise SystemExit(f"the preview did not serve {text!r} within {timeout} s")
 
 
-def preview_benchmarks(runs: int, work: Path) -> tuple[Series, Series, Series]:
+def preview_benchmarks(runs: int, work: Path) -> tuple[Series, Series, Series, Series]:
     """Edit one sentence: ``integratiescan preview`` (edit to served page) against the
     Snakemake edit loop (HTML + PDF), interleaved run by run so both see the same machine.
 
     The preview runs in this process (as ``integratiescan preview`` does in its own); it is
-    stopped while Snakemake runs, so neither measurement pays for the other.
+    stopped while Snakemake runs, so neither measurement pays for the other. The 1-minute
+    load average is taken with each measurement (the machine may be shared).
     """
     from integratiescan.render.preview import PreviewServer, project_renderer
 
     loop = Series("edit loop, Snakemake (HTML + PDF)", "s")
     preview = Series("edit to page, integratiescan preview", "s")
     cpu = Series("  CPU time of that preview render", "s")
+    load = Series("  load average (1 min) at the measurements", "")
     for i in range(runs):
         edit_sentence(work, 100 + i)
+        load.values.append(os.getloadavg()[0])
         loop.values.append(snakemake(work)[0])
+        messages: list[str] = []
         with tempfile.TemporaryDirectory(prefix="integratiescan-preview-bench-") as tmp:
             server = PreviewServer(
-                project_renderer(work, Path(tmp)), root=work, port=0, log=lambda _m: None
+                project_renderer(work, Path(tmp)), root=work, port=0, log=messages.append
             ).start()
             try:
                 _served(server.url, "integratiescan-audit")  # the first page
+                load.values.append(os.getloadavg()[0])
                 cpu0 = _cpu_seconds()
                 edit_sentence(work, 200 + i)
                 seconds = _served(server.url, f"Bewerking {200 + i}.")
@@ -268,11 +273,12 @@ def preview_benchmarks(runs: int, work: Path) -> tuple[Series, Series, Series]:
                 server.stop()
         preview.values.append(seconds)
         print(
-            f"  run {i + 1}: Snakemake {loop.values[-1]:.2f} s, preview {seconds:.2f} s "
-            f"({cpu.values[-1]:.2f} CPU s)",
+            f"  run {i + 1}: Snakemake {loop.values[-1]:.2f} s (load {load.values[-2]:.1f}), "
+            f"preview {seconds:.2f} s (load {load.values[-1]:.1f}, {cpu.values[-1]:.2f} CPU s)"
+            f"\n    preview log: {messages[-1] if messages else '-'}",
             flush=True,
         )
-    return loop, preview, cpu
+    return loop, preview, cpu, load
 
 
 def _cpu_seconds() -> float:
@@ -597,6 +603,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-scale", action="store_true")
     ap.add_argument("--skip-audit", action="store_true")
     ap.add_argument("--skip-preview", action="store_true")
+    ap.add_argument(
+        "--only",
+        choices=("workflow", "preview", "render", "scale", "audit"),
+        help="run this scenario alone (the others skipped)",
+    )
     ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     ap.add_argument("--profile", type=Path, help="also write pyinstrument profiles here")
     ap.add_argument("--worker", nargs=2, metavar=("RAW", "OUT"), help=argparse.SUPPRESS)
@@ -605,6 +616,9 @@ def main(argv: list[str] | None = None) -> int:
         return worker(*args.worker)
     if args.runs < 3:
         ap.error("--runs must be at least 3")
+    if args.only:
+        for name in ("workflow", "preview", "render", "scale", "audit"):
+            setattr(args, f"skip_{name}", name != args.only)
 
     lines: list[str] = []
     targets: list[tuple[str, bool]] = []
@@ -637,12 +651,13 @@ def main(argv: list[str] | None = None) -> int:
             print("preview benchmarks ...", flush=True)
             if args.skip_workflow and args.skip_render:
                 snakemake(work)
-            loop, preview, cpu = preview_benchmarks(args.runs, work)
+            loop, preview, cpu, load = preview_benchmarks(args.runs, work)
             ratio = preview.median / loop.median
             lines += [
                 loop.line(),
                 preview.line(),
                 cpu.line(),
+                load.line(),
                 f"{'preview ratio (preview / Snakemake loop)':<44} {ratio:.2f}",
             ]
             targets += [

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 from conftest import SOURCE_DATE_EPOCH, Build, artefact_hashes
+from pagetext import main_content
 
-from integratiescan.render.preview import PreviewServer, project_renderer
+from integratiescan.render.embedded import render_embedded
+from integratiescan.render.preview import PreviewRenderer, PreviewServer, project_renderer
 
 pytestmark = pytest.mark.slow
 
@@ -47,6 +49,23 @@ def project(built_2023: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     return copy
 
 
+def _full_render(renderer: PreviewRenderer, out: Path) -> str:
+    """The report step's HTML of the preview's source (embedded renderer, HTML and PDF as the
+    rule renders them, so the cells replay from the cache the preview filled)."""
+    result = render_embedded(
+        renderer.qmd,
+        ("html", "pdf"),
+        renderer.params,
+        renderer.metadata,
+        out,
+        "full",
+        cache_dir=renderer.cache.folder if renderer.cache else None,
+        html_after_body=renderer.after_body(),
+    )
+    assert result.execution == "hit", result.execution
+    return result.outputs["html"].read_text(encoding="utf-8")
+
+
 def _sentence(text: str) -> str:
     """The first prose line of the report source (the edit target)."""
     for line in text.split("\n")[5:]:
@@ -74,10 +93,14 @@ def test_preview_serves_edits_and_recovers_from_a_broken_cell(
 
         edited = original.replace(line, "Deze zin is net herschreven in de preview. " + line)
         qmd.write_text(edited, encoding="utf-8")
-        _page, seconds = _wait_for(server.url, "Deze zin is net herschreven in de preview.")
+        page, seconds = _wait_for(server.url, "Deze zin is net herschreven in de preview.")
         print(f"\npreview: edit to page in {seconds:.2f} s ({messages[-1]})")
-        # prose edit: cell outputs replayed, only the changed markdown piece read again
+        # prose edit: cell outputs replayed, only the changed markdown piece read and written
         assert "cells hit" in messages[-1] and "parsed 1," in messages[-1], messages
+        assert "HTML written for 1 of" in messages[-1], messages
+        # ... and the page says what a full render of the edited source says
+        full = _full_render(server.renderer, tmp_path / "full")
+        assert main_content(page) == main_content(full)
 
         broken = edited.replace(
             "```{python}\n", "```{python}\nraise ValueError('kapotte cel')\n", 1
