@@ -4,17 +4,24 @@ The build runs in a temporary git repository that holds a copy of the project (t
 parts a release checkout has), so the commit hash recorded in the build metadata exists.
 The repository is committed with fixed author/committer dates, so its commit hash is the
 same in every copy and every session. Every build gets the same SOURCE_DATE_EPOCH.
+
+The session build is started in the background as soon as the tests are collected, and the
+gates here run after the other tests: a workflow build leaves one of the two cores idle
+much of the time (single-threaded steps), the unit tests use it meanwhile.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import os
+import signal
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -148,17 +155,103 @@ class Build:
     stderr: str
 
 
+@dataclass
+class _StartedBuild:
+    """A clean build of the 2023 edition running in the background (its own process group)."""
+
+    source: Path
+    work: Path
+    proc: subprocess.Popen[bytes] | None = None
+    streams: list[IO[bytes]] = field(default_factory=list)
+
+    def start(self) -> None:
+        clone_project(self.source, self.work)
+        self.streams = [
+            (self.work.parent / name).open("w+b") for name in ("snakemake.out", "snakemake.err")
+        ]
+        self.proc = subprocess.Popen(
+            snakemake_cmd(self.work),
+            cwd=self.work,
+            env=build_env(),
+            stdout=self.streams[0],
+            stderr=self.streams[1],
+            start_new_session=True,  # stop() reaches every step it started
+        )
+
+    def finish(self, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+        """Wait for the build (as `run_snakemake` would have run it) and give its result."""
+        assert self.proc is not None
+        try:
+            returncode = self.proc.wait(timeout=timeout)
+        finally:
+            self.stop()
+        out, err = [self._read(stream) for stream in self.streams]
+        return subprocess.CompletedProcess(self.proc.args, returncode, out, err)
+
+    @staticmethod
+    def _read(stream: IO[bytes]) -> str:
+        stream.seek(0)
+        text = stream.read().decode("utf-8", errors="replace")
+        stream.close()
+        return text
+
+    def stop(self) -> None:
+        """End the build if it still runs (session aborted): its process group, by its id."""
+        if self.proc is not None and self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+_STARTED: dict[str, _StartedBuild] = {}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the gates (the tests in this folder) after the other tests. The tests do not
+    depend on their order; this only gives the background session build time to finish."""
+    here = Path(__file__).parent
+    gates = [item for item in items if Path(item.path).is_relative_to(here)]
+    if gates and len(gates) < len(items):
+        chosen = set(map(id, gates))
+        items[:] = [i for i in items if id(i) not in chosen] + gates
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the session build now when any collected test needs it."""
+    config = session.config
+    if config.option.collectonly or not any(
+        "built_2023" in getattr(item, "fixturenames", ()) for item in session.items
+    ):
+        return
+    factory: pytest.TempPathFactory = config._tmp_path_factory  # the tmp_path_factory fixture
+    source = make_source_repo(factory.mktemp("source") / "integratiescan")
+    started = _StartedBuild(source, factory.mktemp("build") / "integratiescan")
+    _STARTED["2023"] = started
+    started.start()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for started in _STARTED.values():
+        started.stop()
+
+
 @pytest.fixture(scope="session")
 def source_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project, committed once in a temporary git repository."""
+    if "2023" in _STARTED:
+        return _STARTED["2023"].source
     return make_source_repo(tmp_path_factory.mktemp("source") / "integratiescan")
 
 
 @pytest.fixture(scope="session")
 def built_2023(source_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Build:
     """One clean build of the 2023 edition (`snakemake --cores 2`), shared by the gates."""
-    work = clone_project(source_repo, tmp_path_factory.mktemp("build") / "integratiescan")
-    proc = run_snakemake(work)
+    started = _STARTED.get("2023")
+    if started is not None:  # started when the tests were collected
+        work, proc = started.work, started.finish()
+    else:
+        work = clone_project(source_repo, tmp_path_factory.mktemp("build") / "integratiescan")
+        proc = run_snakemake(work)
     if proc.returncode != 0:
         pytest.fail(f"the 2023 build failed:\n{proc.stderr[-5000:]}", pytrace=False)
     build = Build(

@@ -87,8 +87,10 @@ def slurm_conf(folder: Path, node: str, ports: tuple[int, int], cpus: int, mem_m
             "SelectTypeParameters=CR_Core_Memory",
             "MpiDefault=none",
             "ReturnToService=2",
-            # finished jobs stay visible to squeue (the status command) for 5 minutes
-            "MinJobAge=300",
+            # finished jobs stay visible to squeue (the status command) for an hour: the tests
+            # read every job's final state after the whole build, and the first job of a build
+            # can have finished more than Slurm's default 5 minutes before on a loaded machine
+            "MinJobAge=3600",
             f"NodeName={node} NodeAddr=127.0.0.1 CPUs={cpus} RealMemory={mem_mb} State=UNKNOWN",
             f"PartitionName=test Nodes={node} Default=YES MaxTime=INFINITE State=UP",
             "",

@@ -7,9 +7,13 @@ also when a test fails. Checked:
 - every job of the 2023 build goes through sbatch, and the outputs equal the local session
   build (`built_2023`) byte for byte;
 - a Slurm job cancelled with `scancel` while it runs is submitted again (the profile's
-  retries) and the outputs are still byte-identical;
+  retries) and the outputs are still byte-identical: the `report` job of that same build is
+  the one cancelled (one Slurm build serves both checks);
 - a job that fails on bad input fails the build with the same validation message as a
   local build, and writes no cleaned output.
+
+The Slurm runs mostly wait for the scheduler, so the local run each is compared with (the
+session build, the local bad-input run) is made while the Slurm run is under way.
 
 The only options added to the profile are the Slurm log handling (keep the logs of
 successful jobs, to check them) and short status-check intervals, so the test does not
@@ -19,9 +23,9 @@ wait 10 s for each status poll.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -90,16 +94,34 @@ def slurm_cmd(work: Path, *args: str) -> list[str]:
     ]
 
 
-def run_on_slurm(cluster: SlurmCluster, work: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        slurm_cmd(work, *args),
-        cwd=work,
-        env=cluster.env(build_env()),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
+class BackgroundRun:
+    """A Snakemake run on the cluster started now; `result()` waits for it."""
+
+    def __init__(self, argv: list[str], work: Path, env: dict[str, str]) -> None:
+        self.out = (work.parent / f"{work.name}.stdout").open("w+", encoding="utf-8")
+        self.err = (work.parent / f"{work.name}.stderr").open("w+", encoding="utf-8")
+        self.proc = subprocess.Popen(
+            argv, cwd=work, env=env, stdout=self.out, stderr=self.err, text=True
+        )
+        self.argv = argv
+
+    def result(self, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+        try:
+            returncode = self.proc.wait(timeout=timeout)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+        texts = []
+        for stream in (self.out, self.err):
+            stream.seek(0)
+            texts.append(stream.read())
+            stream.close()
+        return subprocess.CompletedProcess(self.argv, returncode, *texts)
+
+
+def run_on_slurm_in_background(cluster: SlurmCluster, work: Path, *args: str) -> BackgroundRun:
+    return BackgroundRun(slurm_cmd(work, *args), work, cluster.env(build_env()))
 
 
 def submissions(log: str) -> list[tuple[str, str, Path]]:
@@ -124,51 +146,16 @@ def assert_same_bytes(work: Path, reference: Build) -> None:
 @dataclass(frozen=True)
 class SlurmBuild:
     work: Path
-    proc: subprocess.CompletedProcess[str]
+    returncode: int
+    log: str  # Snakemake's output (stdout and stderr)
+    cancelled: str | None  # Slurm id of the report job cancelled while it ran
     wall: float
-
-
-@pytest.fixture(scope="module")
-def slurm_build(
-    cluster: SlurmCluster, source_repo: Path, tmp_path_factory: pytest.TempPathFactory
-) -> SlurmBuild:
-    """One clean build of the 2023 edition with `snakemake --profile profiles/slurm`."""
-    work = clone_project(source_repo, tmp_path_factory.mktemp("slurm-build") / "integratiescan")
-    started = time.monotonic()
-    proc = run_on_slurm(cluster, work)
-    wall = time.monotonic() - started
-    if proc.returncode != 0:
-        pytest.fail(f"the Slurm build failed:\n{proc.stderr[-5000:]}\n{cluster.logs()}")
-    return SlurmBuild(work, proc, wall)
-
-
-def test_every_job_runs_through_slurm_and_matches_the_local_build(
-    cluster: SlurmCluster, slurm_build: SlurmBuild, built_2023: Build
-) -> None:
-    log = slurm_build.proc.stderr
-    jobs = submissions(log)
-    assert {rule for rule, _, _ in jobs} == RULES, log[-5000:]
-    assert len(jobs) == len(RULES), f"a rule was submitted more than once: {jobs}"
-    assert local_jobs(log) <= {"all"}, "only the target rule may run locally"
-    known = cluster.jobs()
-    for rule, slurm_id, slurm_log in jobs:
-        assert known[slurm_id]["state"] == "COMPLETED", (rule, known[slurm_id])
-        assert known[slurm_id]["comment"].startswith(f"rule_{rule}"), known[slurm_id]
-        # the job's own output, written on the node: the jobstep ran the rule there
-        assert slurm_log.is_file(), f"no Slurm log for {rule} ({slurm_log})"
-        text = slurm_log.read_text(encoding="utf-8", errors="replace")
-        assert f"rule {rule}:" in text and f"--allowed-rules {rule} " in text, text[-2000:]
-    assert_same_bytes(slurm_build.work, built_2023)
-    print(
-        f"\nSlurm build: {len(jobs)} Slurm jobs ({', '.join(sorted(RULES))}), "
-        f"{len(built_2023.hashes)} artefacts byte-identical with the local build, "
-        f"{slurm_build.wall:.1f} s wall"
-    )
+    reference: Build  # the local session build (`built_2023`), made meanwhile
 
 
 def _cancel_while_running(
     cluster: SlurmCluster, proc: subprocess.Popen, rule: str, started: Path
-) -> str:
+) -> str | None:
     """scancel the RUNNING Slurm job of *rule* once the file *started* exists; its id."""
     deadline = time.monotonic() + 300
     while proc.poll() is None and time.monotonic() < deadline:
@@ -178,31 +165,48 @@ def _cancel_while_running(
                     cluster.run("scancel", slurm_id)
                     return slurm_id
         time.sleep(0.1)
-    pytest.fail(f"the {rule} job was never seen running (build exit {proc.poll()})")
+    return None
 
 
-def test_a_cancelled_job_is_rerun_and_the_outputs_are_unchanged(
-    cluster: SlurmCluster, slurm_build: SlurmBuild, built_2023: Build, tmp_path: Path
-) -> None:
-    # A copy of the finished Slurm build (outputs, Snakemake's records) in which the report
-    # and what follows from it are built again: the same jobs as at the end of a cold build.
-    work = tmp_path / "integratiescan"
-    shutil.copytree(slurm_build.work, work, symlinks=True)
-    shutil.rmtree(work / ".snakemake" / "slurm_logs")
-    (work / CANCEL_WHEN).unlink()
-    log_path = tmp_path / "snakemake.log"
+@pytest.fixture(scope="module")
+def slurm_build(
+    cluster: SlurmCluster,
+    source_repo: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Iterator[SlurmBuild]:
+    """One clean build of the 2023 edition with `snakemake --profile profiles/slurm`, in which
+    the `report` job is cancelled with `scancel` as soon as its render script has started on
+    the node (its step log appears).
+
+    The build mostly waits for Slurm (submission, status polls), so the local session build
+    it is compared with (`built_2023`) is made at the same time, in this process, while a
+    thread watches for the moment to cancel. (The tests take the local build from here: a
+    test that asked for the session fixture itself would have it made before this one.)
+    """
+    work = clone_project(source_repo, tmp_path_factory.mktemp("slurm-build") / "integratiescan")
+    log_path = work.parent / "snakemake.log"
+    cancelled: list[str | None] = []
     started = time.monotonic()
     with log_path.open("w", encoding="utf-8") as log:
         proc = subprocess.Popen(
-            slurm_cmd(work, "--forcerun", CANCEL_RULE),
+            slurm_cmd(work),
             cwd=work,
             env=cluster.env(build_env()),
             stdout=log,
             stderr=subprocess.STDOUT,
             text=True,
         )
+        watcher = threading.Thread(
+            target=lambda: cancelled.append(
+                _cancel_while_running(cluster, proc, CANCEL_RULE, work / CANCEL_WHEN)
+            ),
+            daemon=True,
+        )
+        watcher.start()
         try:
-            cancelled = _cancel_while_running(cluster, proc, CANCEL_RULE, work / CANCEL_WHEN)
+            reference: Build = request.getfixturevalue("built_2023")
+            watcher.join(timeout=600)
             returncode = proc.wait(timeout=600)
         finally:
             if proc.poll() is None:
@@ -210,7 +214,50 @@ def test_a_cancelled_job_is_rerun_and_the_outputs_are_unchanged(
                 proc.wait()
     wall = time.monotonic() - started
     output = log_path.read_text(encoding="utf-8")
-    assert returncode == 0, output[-5000:]
+    if returncode != 0:
+        pytest.fail(f"the Slurm build failed:\n{output[-5000:]}\n{cluster.logs()}")
+    yield SlurmBuild(work, returncode, output, cancelled[0] if cancelled else None, wall, reference)
+
+
+def test_every_job_runs_through_slurm_and_matches_the_local_build(
+    cluster: SlurmCluster, slurm_build: SlurmBuild
+) -> None:
+    built_2023 = slurm_build.reference
+    log = slurm_build.log
+    jobs = submissions(log)
+    assert {rule for rule, _, _ in jobs} == RULES, log[-5000:]
+    # once each; the cancelled report job (test below) a second time, and only once more
+    count = {rule: sum(r == rule for r, _, _ in jobs) for rule in RULES}
+    expected = {rule: 2 if rule == CANCEL_RULE else 1 for rule in RULES}
+    assert count == expected, f"a rule was submitted more often than expected: {jobs}"
+    assert local_jobs(log) <= {"all"}, "only the target rule may run locally"
+    known = cluster.jobs()
+    for rule, slurm_id, slurm_log in jobs:
+        if slurm_id == slurm_build.cancelled:
+            continue  # checked below: CANCELLED, then submitted again
+        assert known[slurm_id]["state"] == "COMPLETED", (rule, known[slurm_id])
+        assert known[slurm_id]["comment"].startswith(f"rule_{rule}"), known[slurm_id]
+        # the job's own output, written on the node: the jobstep ran the rule there
+        assert slurm_log.is_file(), f"no Slurm log for {rule} ({slurm_log})"
+        text = slurm_log.read_text(encoding="utf-8", errors="replace")
+        assert f"rule {rule}:" in text and f"--allowed-rules {rule} " in text, text[-2000:]
+    assert_same_bytes(slurm_build.work, built_2023)
+    print(
+        f"\nSlurm build: {len(jobs)} Slurm jobs ({', '.join(sorted(RULES))}, {CANCEL_RULE} "
+        f"twice), {len(built_2023.hashes)} artefacts byte-identical with the local build, "
+        f"{slurm_build.wall:.1f} s wall (the local build made meanwhile)"
+    )
+
+
+def test_a_cancelled_job_is_rerun_and_the_outputs_are_unchanged(
+    cluster: SlurmCluster, slurm_build: SlurmBuild
+) -> None:
+    built_2023 = slurm_build.reference
+    # The report job of the Slurm build was cancelled while its render script ran on the node.
+    cancelled = slurm_build.cancelled
+    assert cancelled is not None, f"the {CANCEL_RULE} job was never seen running"
+    output = slurm_build.log
+    assert slurm_build.returncode == 0, output[-5000:]
 
     known = cluster.jobs()
     assert known[cancelled]["state"] == "CANCELLED", known[cancelled]
@@ -218,10 +265,10 @@ def test_a_cancelled_job_is_rerun_and_the_outputs_are_unchanged(
     assert attempts[0] == cancelled and len(attempts) == 2, attempts
     assert known[attempts[1]]["state"] == "COMPLETED", known[attempts[1]]
     assert f"SLURM-job '{cancelled}' failed, SLURM status is: 'CANCELLED'" in output
-    assert_same_bytes(work, built_2023)
+    assert_same_bytes(slurm_build.work, built_2023)
     print(
         f"\nscancel {cancelled} ({CANCEL_RULE}, while rendering): resubmitted as {attempts[1]}, "
-        f"outputs byte-identical; {wall:.1f} s wall"
+        "outputs byte-identical"
     )
 
 
@@ -231,20 +278,21 @@ def test_bad_input_fails_with_the_same_message_as_locally(
     from rawdata import replace_cell
 
     target = "results/2023/indicators.csv"
-    runs = {}
-    started = time.monotonic()
+    works = {}
     for where in ("local", "slurm"):
         work = clone_project(source_repo, tmp_path / where)
         raw = work / "data/raw/2023/projecten.csv"
         raw.write_text(
             replace_cell(raw.read_text(encoding="utf-8"), 14, "ronde", "4b"), encoding="utf-8"
         )
-        if where == "local":
-            proc = run_snakemake(work, target)
-        else:
-            proc = run_on_slurm(cluster, work, target)
-        runs[where] = (work, proc)
-
+        works[where] = work
+    # The Slurm run mostly waits for the scheduler: the local run is made meanwhile.
+    started = time.monotonic()
+    slurm = run_on_slurm_in_background(cluster, works["slurm"], target)
+    try:
+        runs = {"local": (works["local"], run_snakemake(works["local"], target))}
+    finally:
+        runs["slurm"] = (works["slurm"], slurm.result())
     local_work, local = runs["local"]
     slurm_work, slurm = runs["slurm"]
     assert local.returncode != 0 and slurm.returncode != 0
