@@ -94,16 +94,25 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _fence_after(line: str, fence: str | None) -> tuple[bool, str | None]:
+    """Whether *line* opens or closes a code fence, and the fence open after it."""
+    m = CODE_FENCE.match(line)
+    if not m:
+        return False, fence
+    if fence is None:
+        return True, m.group(1)
+    return True, None if line.strip().startswith(fence) else fence
+
+
 def _headings(text: str) -> str:
     """The ATX headings of a piece of markdown outside code fences (they carry ids)."""
     out, fence = [], None
     for line in text.split("\n"):
-        m = re.match(r"^ {0,3}(`{3,}|~{3,})", line)
-        if m:
-            if fence is None:
-                fence = m.group(1)
-            elif line.strip().startswith(fence):
-                fence = None
+        on_fence, fence = _fence_after(line, fence)
+        if on_fence:
             continue
         if fence is None and ATX_HEADING.match(line):
             out.append(line)
@@ -123,12 +132,8 @@ def split_at_headings(parts: list[str]) -> list[str]:
         lines = part.split("\n")
         start, fence, depth = 0, None, 0
         for i, line in enumerate(lines):
-            m = re.match(r"^ {0,3}(`{3,}|~{3,})", line)
-            if m:
-                if fence is None:
-                    fence = m.group(1)
-                elif line.strip().startswith(fence):
-                    fence = None
+            on_fence, fence = _fence_after(line, fence)
+            if on_fence:
                 continue
             if fence is not None:
                 continue

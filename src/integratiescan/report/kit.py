@@ -32,7 +32,6 @@ Quarto inserts verbatim (a plain ``str`` would be escaped, breaking the links).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from integratiescan.report.chapters.appendix import _OMSLUITING as _OMSLUITING
@@ -133,20 +132,11 @@ class Rapport(
 _huidig: Rapport | None = None
 
 
-def load(
-    edition: int,
-    revision: int = 1,
-    synthetic: bool = True,
-    indicators_dir: str | Path = "../results",
-    figures_dir: str | Path = "../figures",
-    processed_dir: str | Path | None = None,
-    **kwargs: Any,
-) -> Rapport:
-    """Load an edition and make it the current report for :func:`num` and friends."""
+def load(*args: Any, **kwargs: Any) -> Rapport:
+    """Load an edition (the arguments of :class:`Rapport`) and make it the current report
+    for :func:`num` and friends."""
     global _huidig
-    _huidig = Rapport(
-        edition, revision, synthetic, indicators_dir, figures_dir, processed_dir, **kwargs
-    )
+    _huidig = Rapport(*args, **kwargs)
     return _huidig
 
 
