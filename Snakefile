@@ -55,6 +55,7 @@ include: "rules/clean.smk"
 include: "rules/indicators.smk"
 include: "rules/figures.smk"
 include: "rules/disclosure.smk"
+include: "rules/projects.smk"
 include: "rules/report.smk"
 
 
