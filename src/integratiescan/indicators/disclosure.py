@@ -22,7 +22,7 @@ an internal file: do not publish it as is.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -356,6 +356,7 @@ def secondary_suppression(
     min_n: int = 10,
     zero_full_min: int = 20,
     fixed: frozenset[str] = frozenset(),
+    block: Callable[[str], str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Withhold complementary rows until the audit finds every withheld count protected.
 
@@ -376,7 +377,9 @@ def secondary_suppression(
         for f in (
             []
             if finding
-            else iter_findings(out, relations, min_n, zero_full_min, frozenset(protected))
+            else iter_findings(
+                out, relations, min_n, zero_full_min, frozenset(protected), block=block
+            )
         ):
             if f.protected:
                 protected.add(f.target)

@@ -55,6 +55,11 @@ def key(project_id: str, indicator_id: str) -> str:
     return f"{project_id}{SEP}{indicator_id}"
 
 
+def block(indicator_id: str) -> str:
+    """The project of a combined key; "" for a national row (the audit's blocks)."""
+    return indicator_id.split(SEP, 1)[0] if SEP in indicator_id else ""
+
+
 def selected_projects(projects: pd.DataFrame, s: Settings, scope: str = "integratie") -> pd.Index:
     """The projects that get rows: integration projects in the rounds in scope (as the
     national report counts them), or every project (``scope = "alle"``); sorted by id."""
@@ -306,6 +311,7 @@ def build(
         s.disclosure_min_n,
         s.zero_full_min_n,
         fixed=frozenset(national["indicator_id"]),
+        block=block,
     )
     table = combined[combined["project_id"] != ""].reset_index(drop=True)
     table, log = _withhold_comparisons(table, log, compares)
