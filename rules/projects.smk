@@ -26,3 +26,27 @@ rule project_indicators:
         cfg=rule_config(config, "project_indicators"),
     script:
         "../scripts/project_indicators.py"
+
+
+rule funnel:
+    """Draw the funnel plots: each project's share against its respondents, with limits."""
+    input:
+        code=script_code("scripts/make_funnel.py"),
+        projects="results/{edition}/projects/indicators.csv",
+        indicators="results/{edition}/indicators.csv",
+    output:
+        svg=expand("figures/{{edition}}/{fig}.svg", fig=FUNNEL_IDS),
+        png=expand("figures/{{edition}}/{fig}.png", fig=FUNNEL_IDS),
+        meta=expand("figures/{{edition}}/{fig}.json", fig=FUNNEL_IDS),
+    log:
+        "logs/{edition}/funnel.log",
+    conda:
+        "../envs/integratiescan.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        cfg=rule_config(config, "funnel"),
+    script:
+        "../scripts/make_funnel.py"

@@ -41,6 +41,8 @@ rule report:
         ),
         figures=expand("figures/{{edition}}/{fig}.svg", fig=FIGURE_IDS),
         sidecars=expand("figures/{{edition}}/{fig}.json", fig=FIGURE_IDS),
+        funnels=expand("figures/{{edition}}/{fig}.svg", fig=FUNNEL_IDS),
+        funnel_sidecars=expand("figures/{{edition}}/{fig}.json", fig=FUNNEL_IDS),
         previous_revision=lambda wc: previous_revision_archive(
             int(wc.edition), wc.version
         ),

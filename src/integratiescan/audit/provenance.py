@@ -195,6 +195,9 @@ PROJECT_CSV = "results/{edition}/projects/indicators.csv"
 PROJECT_JSON = "results/{edition}/projects/indicators.json"
 PROJECT_RELATIONS = "results/{edition}/projects/relations.json"
 PROJECT_DISCLOSURE_LOG = "results/{edition}/projects/disclosure-log.csv"
+FUNNEL_SVG = "figures/{edition}/{funnel}.svg"
+FUNNEL_PNG = "figures/{edition}/{funnel}.png"
+FUNNEL_JSON = "figures/{edition}/{funnel}.json"
 FIGURE_SVG = "figures/{edition}/{fig}.svg"
 FIGURE_PNG = "figures/{edition}/{fig}.png"
 FIGURE_JSON = "figures/{edition}/{fig}.json"
@@ -275,6 +278,15 @@ RULES: dict[str, RuleSpec] = {
             "Compute the indicators per project, protected together with the national table.",
         ),
         RuleSpec(
+            "funnel",
+            "scripts/make_funnel.py",
+            (CODE, PROJECT_CSV, INDICATORS_CSV),
+            (FUNNEL_SVG, FUNNEL_PNG, FUNNEL_JSON),
+            ("disclosure_min_n",),
+            "logs/{edition}/funnel.log",
+            "Draw the funnel plots (spread between projects) from the project table.",
+        ),
+        RuleSpec(
             "build_metadata",
             "scripts/build_metadata.py",
             (CODE, RAW, LOCK),
@@ -310,6 +322,8 @@ RULES: dict[str, RuleSpec] = {
                 CLEANING_LOG,
                 FIGURE_SVG,
                 FIGURE_JSON,
+                FUNNEL_SVG,
+                FUNNEL_JSON,
             ),
             (REPORT_HTML, REPORT_PDF),
             (
@@ -403,6 +417,8 @@ def expand(
         return [template.format(table=t, **subst) for t in CLEANED]
     if "{fig}" in template:
         return [template.format(fig=f, **subst) for f in figure_ids()]
+    if "{funnel}" in template:
+        return [template.format(funnel=f, **subst) for f in _workflow.FUNNEL_IDS]
     return [template.format(**subst)]
 
 
@@ -440,7 +456,8 @@ def producing_rule(path: str) -> str | None:
             for key, rx in (
                 ("edition", r"\d{4}"),
                 ("table", "|".join(CLEANED)),
-                ("fig", r"fig-[a-z0-9-]+"),
+                ("fig", "|".join(map(re.escape, figure_ids()))),
+                ("funnel", "|".join(map(re.escape, _workflow.FUNNEL_IDS))),
                 ("version", r"\d{4}\.\d+"),
                 ("stem", r"integratiescan-\d{4}-v\d{4}\.\d+"),
             ):
