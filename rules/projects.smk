@@ -50,3 +50,30 @@ rule funnel:
         cfg=rule_config(config, "funnel"),
     script:
         "../scripts/make_funnel.py"
+
+
+rule project_disclosure_audit:
+    """Audit national and project figures together: no withheld count recoverable."""
+    input:
+        code=script_code("scripts/project_disclosure_audit.py"),
+        indicators="results/{edition}/indicators.csv",
+        indicators_json="results/{edition}/indicators.json",
+        relations="results/{edition}/relations.json",
+        projects="results/{edition}/projects/indicators.csv",
+        projects_json="results/{edition}/projects/indicators.json",
+        project_relations="results/{edition}/projects/relations.json",
+        funnel_sidecars=expand("figures/{{edition}}/{fig}.json", fig=FUNNEL_IDS),
+    output:
+        "results/{edition}/projects/disclosure-audit.json",
+    log:
+        "logs/{edition}/project_disclosure_audit.log",
+    conda:
+        "../envs/integratiescan.yaml"
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=20,
+    params:
+        cfg=rule_config(config, "project_disclosure_audit"),
+    script:
+        "../scripts/project_disclosure_audit.py"

@@ -34,6 +34,7 @@ rule report:
         components="results/{edition}/components.csv",
         disclosure="results/{edition}/disclosure-log.csv",
         disclosure_audit="results/{edition}/disclosure-audit.json",
+        project_audit="results/{edition}/projects/disclosure-audit.json",
         relations="results/{edition}/relations.json",
         metadata="results/{edition}/build-metadata.json",
         cleaning=expand(

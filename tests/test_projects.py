@@ -233,3 +233,24 @@ def test_project_scope_is_the_national_scope(tables_2023) -> None:
     with pytest.raises(ValueError, match="project_scope"):
         projects.selected_projects(tables_2023["projecten"], s, "some")
     assert np.all(ids == sorted(ids))
+
+
+def test_small_edition_projects_are_protected(tmp_path: Path) -> None:
+    """The small single-cohort edition (tests/editions.py): every project's rows together
+    with the national table leave no withheld count recoverable, and no published project
+    figure rests on fewer than 10 persons."""
+    from editions import write_small_edition
+    from test_indicators import cleaned
+
+    s = _settings()
+    tables = cleaned(write_small_edition(tmp_path / "raw"), s)
+    national, _, _, relations = compute.build_with_relations(tables, REFERENCE, s)
+    result = projects.build(tables, REFERENCE, s, national, relations, "integratie")
+    t = result.table
+    survey = t[t["domain"].isin(["vragenlijst", "maatjes"]) & ~t["suppressed"]]
+    bases = survey["denominator"].fillna(survey["n"]).astype(float)
+    assert len(survey) > 0 and (bases[survey["unit"] != "pp"] >= 10).all()
+    assert t["suppressed"].sum() > 0
+    combined = pd.concat([national, projects.combined_ids(t)], ignore_index=True)
+    findings = da.audit(combined, [*relations, *result.relations], block=projects.block)
+    assert findings and [f.message() for f in findings if not f.protected] == []

@@ -745,3 +745,56 @@ def check_report(inputs: Any, cfg: dict, outputs: Any) -> None:
         for path in (outputs.html, outputs.pdf):
             Path(path).unlink(missing_ok=True)
         raise
+
+
+def run_projects(
+    national: dict[str, str | Path],
+    projects: dict[str, str | Path],
+    sidecars: Iterable[str | Path] = (),
+    min_n: int = 10,
+    zero_full_min: int = 20,
+) -> dict:
+    """Audit the national table and every project's rows together (as an attacker with all
+    factsheets and the report would); the audit record, or DisclosureAuditError.
+
+    ``national`` and ``projects``: paths ``csv``, ``json`` and ``relations`` of each table.
+    """
+    import json
+
+    from integratiescan.indicators import projects as per_project
+
+    table = published_table(national["csv"], national["json"])
+    rows = pd.read_csv(projects["csv"], dtype={"project_id": str, "indicator_id": str})
+    doc = json.loads(Path(projects["json"]).read_text(encoding="utf-8"))["indicators"]
+    if len(doc) != len(rows) or any(
+        (str(r["project_id"]), str(r["indicator_id"])) != (str(d["project_id"]), d["indicator_id"])
+        or _flag(r["suppressed"]) != _flag(d["suppressed"])
+        or any((_number(r.get(f)) is None) != (_number(d.get(f)) is None) for f in _TABLE_FIELDS)
+        for r, d in zip(rows.to_dict("records"), doc, strict=False)
+    ):
+        raise DisclosureAuditError(
+            f"{projects['csv']} en {projects['json']} publiceren niet dezelfde cijfers"
+        )
+    combined = pd.concat([table, per_project.combined_ids(rows)], ignore_index=True)
+    relations = [
+        *relations_from_json(
+            json.loads(Path(national["relations"]).read_text(encoding="utf-8"))["relations"]
+        ),
+        *relations_from_json(
+            json.loads(Path(projects["relations"]).read_text(encoding="utf-8"))["relations"]
+        ),
+    ]
+    findings = audit(combined, relations, min_n, zero_full_min, block=per_project.block)
+    problems = [f.message() for f in findings if not f.protected]
+    for path in sidecars:
+        problems += text_findings(sidecar_text(path), combined, Path(path).name)
+    if problems:
+        raise DisclosureAuditError("onthullingsaudit: niet beschermd:\n- " + "\n- ".join(problems))
+    return {
+        "projects": int(rows["project_id"].nunique()),
+        "withheld_rows": int(combined["suppressed"].map(_flag).sum()),
+        "relations": len(relations),
+        "audited_counts": len(findings),
+        "protected": sum(f.protected for f in findings),
+        "protection_rule": f"range >= {min_n} wide, or wholly >= {min_n}",
+    }

@@ -195,6 +195,7 @@ PROJECT_CSV = "results/{edition}/projects/indicators.csv"
 PROJECT_JSON = "results/{edition}/projects/indicators.json"
 PROJECT_RELATIONS = "results/{edition}/projects/relations.json"
 PROJECT_DISCLOSURE_LOG = "results/{edition}/projects/disclosure-log.csv"
+PROJECT_AUDIT = "results/{edition}/projects/disclosure-audit.json"
 FUNNEL_SVG = "figures/{edition}/{funnel}.svg"
 FUNNEL_PNG = "figures/{edition}/{funnel}.png"
 FUNNEL_JSON = "figures/{edition}/{funnel}.json"
@@ -287,6 +288,24 @@ RULES: dict[str, RuleSpec] = {
             "Draw the funnel plots (spread between projects) from the project table.",
         ),
         RuleSpec(
+            "project_disclosure_audit",
+            "scripts/project_disclosure_audit.py",
+            (
+                CODE,
+                INDICATORS_CSV,
+                INDICATORS_JSON,
+                RELATIONS_JSON,
+                PROJECT_CSV,
+                PROJECT_JSON,
+                PROJECT_RELATIONS,
+                FUNNEL_JSON,
+            ),
+            (PROJECT_AUDIT,),
+            ("disclosure_min_n", "disclosure_zero_full_min_n"),
+            "logs/{edition}/project_disclosure_audit.log",
+            "Audit national and project figures together: no withheld count recoverable.",
+        ),
+        RuleSpec(
             "build_metadata",
             "scripts/build_metadata.py",
             (CODE, RAW, LOCK),
@@ -317,6 +336,7 @@ RULES: dict[str, RuleSpec] = {
                 COMPONENTS_CSV,
                 DISCLOSURE_LOG,
                 DISCLOSURE_AUDIT,
+                PROJECT_AUDIT,
                 RELATIONS_JSON,
                 BUILD_METADATA,
                 CLEANING_LOG,

@@ -279,6 +279,7 @@ class ProjectTable:
     relations: list[Relation]  # within projects and across (combined keys)
     projects: pd.Index
     exact: bool  # national = sum of project cells held exactly
+    left_out: tuple[str, ...] = ()  # ids published for no project (small_national_counts)
 
 
 def build(
@@ -295,9 +296,14 @@ def build(
     ev = Evaluation(tables, s, registry, reference)
     projects = selected_projects(tables["projecten"], s, scope)
     raw, compares = project_rows(ev, projects, registry)
+    left_out = small_national_counts(national, s.disclosure_min_n)
+    if left_out and not raw.empty:
+        plain = raw["indicator_id"].str.split(SEP, n=1).str[1]
+        compared = raw["indicator_id"].map(lambda k: compares.get(k, k).split(SEP, 1)[1])
+        raw = raw[~(plain.isin(left_out) | compared.isin(left_out))].reset_index(drop=True)
     if raw.empty:
         return ProjectTable(
-            pd.DataFrame(columns=PROJECT_COLUMNS), pd.DataFrame(), [], projects, True
+            pd.DataFrame(columns=PROJECT_COLUMNS), pd.DataFrame(), [], projects, True, left_out
         )
     relations = _within(raw, registry)
     across = _across(raw, set(national["indicator_id"]), ev, registry)
@@ -316,8 +322,35 @@ def build(
     table = combined[combined["project_id"] != ""].reset_index(drop=True)
     table, log = _withhold_comparisons(table, log, compares)
     return ProjectTable(
-        tidy(table), log, sorted({*relations, *across}), projects, all(r.exact for r in across)
+        tidy(table),
+        log,
+        sorted({*relations, *across}),
+        projects,
+        all(r.exact for r in across),
+        left_out,
     )
+
+
+def small_national_counts(national: pd.DataFrame, min_n: int) -> tuple[str, ...]:
+    """National rows (published) with a count, or a share's complement, below *min_n*.
+
+    Why: a project's part of such a count lies between 0 and that small number whatever
+    else is withheld, so a withheld project figure could never be protected without
+    withholding the national one (which stays as published). Such rows are left out of the
+    project table for every project, and listed (``left_out`` in indicators.json).
+    """
+    rows = national[
+        ~national["suppressed"].astype(bool)
+        & national["unit"].ne("pp")
+        & ~national["domain"].isin(disclosure.ADMINISTRATIVE_DOMAINS)  # never withheld
+    ]
+    counts = rows[["numerator", "denominator", "n", "n_missing"]].apply(
+        pd.to_numeric, errors="coerce"
+    )
+    small = (counts < min_n).any(axis=1)
+    share = rows["unit"].eq("pct")
+    small |= share & ((counts["denominator"] - counts["numerator"]) < min_n)
+    return tuple(sorted(rows.loc[small, "indicator_id"]))
 
 
 def _protect_each(
@@ -391,6 +424,11 @@ def json_document(result: ProjectTable, s: Settings, scope: str) -> str:
         "disclosure_zero_full_min_n": s.zero_full_min_n,
         "projects": list(result.projects),
         "national_is_sum_of_projects": result.exact,
+        "left_out": {
+            "indicator_ids": list(result.left_out),
+            "reason": "the national count is below the publication threshold, so a withheld "
+            "project part of it could not be protected",
+        },
         "indicators": to_records(result.table),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
