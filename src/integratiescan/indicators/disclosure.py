@@ -340,6 +340,9 @@ def _complement(
                         if value is None:
                             continue
                         alle = str(rows.at[i, "group"]) == "alle"
+                        if fixed:  # rows added to a published table (projects): all of them
+                            # are group "alle"; spare the all-cohort cell (the headline) instead
+                            alle = alle and pd.isna(rows.at[i, "cohort"])
                         score = (alle, c == r.total, value, i)
                         best = score if best is None or score < best else best
                     elif i not in seen:
