@@ -10,6 +10,7 @@ from integratiescan.configcheck import checked_config
 from integratiescan.workflow import (
     CLEANED_TABLES,
     FIGURE_IDS,
+    FUNNEL_IDS,
     compare_params_without_pandas,
     edition_config,
     freeze_objects_at_exit,
@@ -55,6 +56,7 @@ include: "rules/clean.smk"
 include: "rules/indicators.smk"
 include: "rules/figures.smk"
 include: "rules/disclosure.smk"
+include: "rules/projects.smk"
 include: "rules/report.smk"
 
 

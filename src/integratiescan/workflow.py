@@ -93,6 +93,8 @@ FIGURE_IDS = (
     "fig-maatjes",
     "fig-oekraine",
 )
+# The funnel plots (spread between projects), drawn from the project table by rule funnel.
+FUNNEL_IDS = ("fig-trechter-afkomst", "fig-trechter-houding")
 CODE_PATHS = ("Snakefile", "rules", "scripts", "src", "report", "config", "data/reference")
 # What a checkout needs to run the workflow on the shipped data (besides the installed
 # package); the tests' and the benchmark's project copies hold exactly these.
