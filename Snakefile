@@ -12,6 +12,9 @@ from integratiescan.workflow import (
     FIGURE_IDS,
     compare_params_without_pandas,
     edition_config,
+    factsheet_data_file,
+    factsheet_meta,
+    factsheet_outputs,
     freeze_objects_at_exit,
     hand_script_params_over_without_imports,
     has_edition,
@@ -56,6 +59,8 @@ include: "rules/indicators.smk"
 include: "rules/figures.smk"
 include: "rules/disclosure.smk"
 include: "rules/report.smk"
+include: "rules/factsheets.smk"
+include: "rules/project_indicators_standin.smk"
 
 
 # Build the configured edition: report (HTML, PDF) and its provenance record.

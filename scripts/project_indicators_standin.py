@@ -1,8 +1,6 @@
 """STAND-IN (removed when s18d's `project_indicators` rule is merged): a per-project table
 in the shape of issue #18's interface, for the factsheet work to build against."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 
