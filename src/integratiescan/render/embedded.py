@@ -381,7 +381,13 @@ def _convert(
         out = work / (f"{output_stem}.html" if fmt == "html" else f"{output_stem}.typ")
         after = after_body_file(work, html_after_body) if fmt == "html" else None
         cmd = _pandoc_cmd(
-            fmt, md, meta_file, out, fmeta, after_body=after, citeproc=citeproc_on(meta)
+            fmt,
+            md,
+            meta_file,
+            out,
+            fmeta,
+            after_body=after,
+            citeproc=citeproc_on(format_metadata(meta, fmt)),
         )
         procs[fmt] = (
             subprocess.Popen(cmd, cwd=doc_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE),

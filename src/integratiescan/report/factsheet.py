@@ -33,7 +33,7 @@ from . import kit, narrative
 PROJECT_ID = re.compile(next(c.pattern for c in PROJECTEN.columns if c.name == "project_id"))
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 _SPACE = re.compile(r"[\r\n\t\f\v]+")
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA = ("=", "+", "-", "@")  # a cell starting so (after blanks) runs as a formula
 
 #: The encounter items and the verdict item: (measure, row label).
 ITEMS = (
@@ -78,7 +78,7 @@ def md_tekst(value: object) -> str:
 def csv_tekst(value: object) -> str:
     """Free text for a CSV cell that a spreadsheet must not run as a formula (OWASP)."""
     text = _SPACE.sub(" ", str(value))
-    return "'" + text if text.startswith(_FORMULA) else text
+    return "'" + text if text.lstrip(" ").startswith(_FORMULA) else text
 
 
 def _ronde(code: str) -> str:
@@ -155,7 +155,12 @@ class Factsheet:
             ("Deelnemers gestart", nl.aantal(p.deelnemers_gestart)),
             ("Deelnemers afgerond", nl.aantal(p.deelnemers_afgerond)),
         ]
-        df = pd.DataFrame(rows, columns=["Kenmerk", "Waarde"])
+        half = (len(rows) + 1) // 2
+        left, right = rows[:half], rows[half:] + [("", "")] * (2 * half - len(rows))
+        df = pd.DataFrame(
+            [(*a, *b) for a, b in zip(left, right, strict=True)],
+            columns=["Kenmerk", "Waarde", "Kenmerk ", "Waarde "],
+        )
         return kit.Md(kit.markdown_tabel(df, "Kenmerken van het project", "tbl-kenmerken"))
 
     # ------------------------------------------------------------------ values
@@ -311,7 +316,7 @@ class Factsheet:
             alt = "Het integratiemodel; het project noemt geen componenten waarop het zich richt."
             cap = "Het project noemt geen componenten waarop het zich richt"
         alt = alt.replace('"', "'")
-        return kit.Md(f'![{cap}.]({path.as_posix()}){{#fig-model fig-alt="{alt}"}}\n')
+        return kit.Md(f'![{cap}.]({path.as_posix()}){{#fig-model fig-alt="{alt}" width="78%"}}\n')
 
     # ------------------------------------------------------------------ colophon
 
