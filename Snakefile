@@ -17,6 +17,7 @@ from integratiescan.workflow import (
     factsheet_outputs,
     freeze_objects_at_exit,
     hand_script_params_over_without_imports,
+    module_code,
     has_edition,
     previous_indicators,
     previous_revision_archive,

@@ -38,7 +38,7 @@ rule factsheet:
         data=lambda wc: factsheet_data_file(checkpoints, wc.edition, wc.project),
         qmd="report/factsheet.qmd",
         project="report/_quarto.yml",
-        code=script_code("src/integratiescan/report/factsheet_step.py"),
+        code=module_code("integratiescan.report.factsheet_step"),
     output:
         html="reports/{edition}/factsheets/{project}.html",
         pdf="reports/{edition}/factsheets/{project}.pdf",

@@ -130,6 +130,15 @@ def copy_workflow(dest: str | Path, root: str | Path = ".") -> Path:
     return dest
 
 
+def module_code(module: str, root: str | Path = ".") -> list[str]:
+    """:func:`script_code` for a package module a ``run:`` block calls (the module and the
+    closure of its imports); empty in a copy of the workflow without the package source."""
+    path = _module_file(module, Path(root))
+    if path is None:
+        return []
+    return script_code(str(path.relative_to(Path(root))), root)
+
+
 def resolve_engine(engine: str) -> str:
     """``auto`` means Quarto when it is on PATH, else the embedded renderer."""
     import shutil
