@@ -42,6 +42,8 @@ rule factsheet:
     output:
         html="reports/{edition}/factsheets/{project}.html",
         pdf="reports/{edition}/factsheets/{project}.pdf",
+    log:
+        "logs/{edition}/factsheets/{project}.log",
     wildcard_constraints:
         project=r"MDT-[A-Z0-9]{2,12}-[0-9]{4}",
     threads: 1
@@ -53,16 +55,22 @@ rule factsheet:
     run:
         from integratiescan.report.factsheet_step import render_job
 
-        for warning in render_job(
-            input.qmd, wildcards.project, wildcards.edition, output.html, params.synthetic
-        ):
-            print(f"factsheet {wildcards.project}: {warning}")
+        render_job(
+            input.qmd,
+            wildcards.project,
+            wildcards.edition,
+            output.html,
+            params.synthetic,
+            log[0],
+        )
 
 
 rule factsheet_index:
     """The index page of all factsheets, its CSV, and a zip of all PDFs."""
     input:
-        manifest=lambda wc: checkpoints.factsheet_data.get(edition=wc.edition).output.manifest,
+        manifest=lambda wc: checkpoints.factsheet_data.get(
+            edition=wc.edition
+        ).output.manifest,
         pdf=lambda wc: factsheet_outputs(checkpoints, wc.edition, "pdf"),
         html=lambda wc: factsheet_outputs(checkpoints, wc.edition, "html"),
         code=script_code("scripts/factsheet_index.py"),

@@ -97,6 +97,9 @@ def render_job(qmd: Path, project: str, edition: int, html_out: Path, synthetic:
     result = _renderer(Path(qmd)).render(
         Job({"project_id": pid, "edition": int(edition)}, html_out.parent, pid, meta)
     )
+    times = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+    lines = [f"factsheet {pid}: {times}", *(f"WARNING: {w}" for w in result.warnings)]
+    atomic.write_text(log, "\n".join(lines) + "\n")
     return result.warnings
 
 
