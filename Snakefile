@@ -74,6 +74,14 @@ rule all:
         f"results/{EDITION}/archive/{VERSION}/indicators.csv",
 
 
+# Every project factsheet of the configured edition, their index and the zip of all PDFs
+# (docs/factsheets.md): `snakemake --cores 2 factsheets`.
+rule factsheets:
+    input:
+        f"reports/{EDITION}/factsheets/index.html",
+        f"reports/{EDITION}/factsheets/factsheets-{EDITION}.zip",
+
+
 # Snakemake's job rate limiter leaves a one-second timer running after the last job; cancel
 # it so the command returns as soon as the build is done (see release_scheduler_timers).
 onsuccess:

@@ -90,10 +90,3 @@ rule factsheet_index:
         synthetic=lambda wc: bool(edition_config(config, int(wc.edition))["synthetic"]),
     script:
         "../scripts/factsheet_index.py"
-
-
-rule factsheets:
-    """Target: every factsheet of the configured edition, the index and the zip."""
-    input:
-        f"reports/{EDITION}/factsheets/index.html",
-        f"reports/{EDITION}/factsheets/factsheets-{EDITION}.zip",

@@ -9,5 +9,9 @@ rule project_indicators:
         t1="data/processed/{edition}/vragenlijst_t1.parquet",
     output:
         "results/{edition}/projects/indicators.csv",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     script:
         "../scripts/project_indicators_standin.py"

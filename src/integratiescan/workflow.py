@@ -437,6 +437,11 @@ def hand_script_params_over_without_imports() -> bool:
 # --------------------------------------------------------------------------- factsheets
 
 
+#: The rules of the factsheets (docs/factsheets.md): outside the report's provenance record
+#: (audit.provenance.RULES), which describes the build of the report.
+FACTSHEET_RULES = frozenset({"factsheet_data", "factsheet", "factsheet_index", "factsheets"})
+
+
 def factsheet_meta(config: dict[str, Any], edition: int) -> dict[str, Any]:
     """What every factsheet data file records about the build (docs/factsheets.md)."""
     cfg = edition_config(config, edition)

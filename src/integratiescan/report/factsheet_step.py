@@ -87,8 +87,11 @@ def close_renderers() -> None:
             _renderers.pop().close()
 
 
-def render_job(qmd: Path, project: str, edition: int, html_out: Path, synthetic: bool) -> list[str]:
-    """Render one factsheet (HTML and PDF) in this thread's batch renderer; its warnings."""
+def render_job(
+    qmd: Path, project: str, edition: int, html_out: Path, synthetic: bool, log: Path
+) -> list[str]:
+    """Render one factsheet (HTML and PDF) in this thread's batch renderer; its warnings
+    (also written to *log*, with the timings)."""
     pid = fs.project_id(project)
     html_out = Path(html_out)
     if html_out.name != f"{pid}.html":
