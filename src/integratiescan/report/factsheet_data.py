@@ -35,6 +35,9 @@ SHOWN_IDS = (
     f"{fs.ATTITUDE}-call-alle",
     *fs.MATCHES,
 )
+#: The measure suffix of a project's difference with the rest of the country (the project
+#: table's rows, integratiescan.indicators.projects).
+VS_REST = "-vs-rest"
 _DIFF_IDS = tuple(f"{m}-call-alle" for m, _ in fs.ITEMS)
 _PROJECT_FIELDS = (
     "project_id",
@@ -121,14 +124,19 @@ def payloads(
     include_all: bool = False,
 ) -> dict[str, dict[str, Any]]:
     """The data file content of every project that gets a factsheet, by project id."""
-    nat = {
-        r["indicator_id"]: r for r in national.to_dict("records") if r["indicator_id"] in SHOWN_IDS
-    }
+    national_records = national.to_dict("records")
+    nat = {r["indicator_id"]: r for r in national_records if r["indicator_id"] in SHOWN_IDS}
+    base_of = {(r["measure"], r["cohort"], r["group"]): r["indicator_id"] for r in national_records}
     own_rows: dict[str, list[dict[str, str]]] = {}
-    for rec in project_rows[project_rows["indicator_id"].isin(SHOWN_IDS)].to_dict("records"):
-        own_rows.setdefault(str(rec["project_id"]), []).append(
-            {k: v for k, v in rec.items() if k != "project_id"}
-        )
+    vs_rest: dict[str, list[dict[str, str]]] = {}
+    for rec in project_rows.to_dict("records"):
+        row = {k: v for k, v in rec.items() if k != "project_id"}
+        if row["indicator_id"] in SHOWN_IDS:
+            own_rows.setdefault(str(rec["project_id"]), []).append(row)
+        elif row["measure"].endswith(VS_REST):
+            base = base_of.get((row["measure"][: -len(VS_REST)], row["cohort"], row["group"]))
+            if base in SHOWN_IDS:  # the difference is shown next to the row it compares
+                vs_rest.setdefault(str(rec["project_id"]), []).append({**row, "indicator_id": base})
     components = [
         {"code": str(code), "naam_nl": str(r["naam_nl"]), "laag": str(r["laag"])}
         for code, r in reference.iterrows()
@@ -138,12 +146,14 @@ def payloads(
     for rec in chosen.sort_values("project_id").to_dict("records"):
         pid = fs.project_id(rec["project_id"])
         rows = sorted(own_rows.get(pid, []), key=lambda r: SHOWN_IDS.index(r["indicator_id"]))
-        diffs = []
-        for row in rows:
-            if row["indicator_id"] in _DIFF_IDS and row["indicator_id"] in nat:
-                d = difference_to_rest(row, nat[row["indicator_id"]])
-                if d:
-                    diffs.append(d)
+        diffs = sorted(vs_rest.get(pid, []), key=lambda r: SHOWN_IDS.index(r["indicator_id"]))
+        if not vs_rest:  # a project table without difference rows (the stand-in)
+            diffs = [
+                d
+                for row in rows
+                if row["indicator_id"] in _DIFF_IDS and row["indicator_id"] in nat
+                if (d := difference_to_rest(row, nat[row["indicator_id"]]))
+            ]
         out[pid] = {
             "project": {k: _plain(rec.get(k)) for k in _PROJECT_FIELDS},
             "rows": rows,
