@@ -59,9 +59,9 @@ include: "rules/clean.smk"
 include: "rules/indicators.smk"
 include: "rules/figures.smk"
 include: "rules/disclosure.smk"
+include: "rules/projects.smk"
 include: "rules/report.smk"
 include: "rules/factsheets.smk"
-include: "rules/project_indicators_standin.smk"
 
 
 # Build the configured edition: report (HTML, PDF) and its provenance record.

@@ -12,6 +12,7 @@ checkpoint factsheet_data:
         code=script_code("scripts/factsheet_data.py"),
         projects="data/processed/{edition}/projecten.parquet",
         project_indicators="results/{edition}/projects/indicators.csv",
+        project_list="results/{edition}/projects/indicators.json",
         indicators="results/{edition}/indicators.csv",
         reference="data/reference/components.csv",
     output:
@@ -26,8 +27,6 @@ checkpoint factsheet_data:
         runtime=5,
     params:
         meta=lambda wc: factsheet_meta(config, int(wc.edition)),
-        scope_rounds=lambda wc: edition_config(config, int(wc.edition))["scope_rounds"],
-        all_projects=bool(config.get("factsheets", {}).get("all_projects", False)),
     script:
         "../scripts/factsheet_data.py"
 

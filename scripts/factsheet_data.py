@@ -13,12 +13,11 @@ with step_logging(snakemake.log[0]) as log:
     written, removed = write_data(
         Path(snakemake.input.projects),
         Path(snakemake.input.project_indicators),
+        Path(snakemake.input.project_list),
         Path(snakemake.input.indicators),
         Path(snakemake.input.reference),
         Path(snakemake.output.manifest),
         p.meta,
-        p.scope_rounds,
-        p.all_projects,
     )
     log.info("project data files written (changed): %d %s", len(written), " ".join(written))
     log.info("project data files removed: %d %s", len(removed), " ".join(removed))

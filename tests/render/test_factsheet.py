@@ -212,25 +212,62 @@ def test_identical_data_is_not_rewritten(tmp_path: Path) -> None:
     assert fd.write_if_changed(target, b"y")
 
 
-def test_no_difference_is_derived_from_a_suppressed_row() -> None:
-    own = {
-        "indicator_id": "vl-afkomst-call-alle",
-        "suppressed": "True",
-        "numerator": "",
-        "denominator": "",
-    }
-    national = {"suppressed": "False", "numerator": "500", "denominator": "1000"}
-    assert fd.difference_to_rest(own, national) == {}
-    own = {
-        "indicator_id": "vl-afkomst-call-alle",
-        "suppressed": "False",
-        "numerator": "40",
-        "denominator": "50",
-    }
-    diff = fd.difference_to_rest(own, national)
-    # project 80% against the rest 460/950 = 48.4%: +31.6 pp, interval excludes zero
-    assert abs(float(diff["value"]) - (80 - 100 * 460 / 950)) < 1e-9
-    assert float(diff["ci_low"]) > 0
+def test_the_comparison_is_the_project_tables_vs_rest_row() -> None:
+    """The difference shown is the project table's own ``-vs-rest`` row, under the id of
+    the row it compares; a withheld difference stays withheld."""
+    import pandas as pd
+
+    national = pd.DataFrame(
+        [
+            {
+                "indicator_id": "vl-afkomst-call-alle",
+                "measure": "vl-afkomst",
+                "cohort": "",
+                "group": "alle",
+                "value": "69.0",
+                "suppressed": "False",
+            }
+        ]
+    )
+    rows = pd.DataFrame(
+        [
+            {
+                "project_id": "MDT-R4B-0013",
+                "indicator_id": "vl-afkomst-call-alle",
+                "measure": "vl-afkomst",
+                "cohort": "",
+                "group": "alle",
+                "value": "79.0",
+                "suppressed": "False",
+            },
+            {
+                "project_id": "MDT-R4B-0013",
+                "indicator_id": "vl-afkomst-vs-rest-call-alle",
+                "measure": "vl-afkomst-vs-rest",
+                "cohort": "",
+                "group": "alle",
+                "value": "10.9",
+                "ci_low": "0.5",
+                "ci_high": "18.4",
+                "unit": "pp",
+                "suppressed": "False",
+            },
+            {
+                "project_id": "MDT-R4B-0013",
+                "indicator_id": "vl-afkomst-vs-rest-c2022-alle",
+                "measure": "vl-afkomst-vs-rest",
+                "cohort": "2022",
+                "group": "alle",
+                "value": "",
+                "suppressed": "True",
+            },
+        ]
+    )
+    projects = pd.DataFrame([json.loads(FIXTURE.read_text(encoding="utf-8"))["project"]])
+    reference = pd.DataFrame(columns=["naam_nl", "laag"])
+    data = fd.payloads(projects, rows, national, reference, {}, ["MDT-R4B-0013"])
+    diffs = data["MDT-R4B-0013"]["differences"]
+    assert [(d["indicator_id"], d["value"]) for d in diffs] == [("vl-afkomst-call-alle", "10.9")]
 
 
 # --------------------------------------------------------------------------- index and zip

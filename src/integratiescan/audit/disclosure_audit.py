@@ -309,33 +309,43 @@ def _system(
     component: dict[Key, int],
 ) -> tuple:
     """The LP matrices of one component: unknowns, their index, A_ub, b_ub, A_eq, b_eq, bounds."""
+    from scipy.sparse import csr_array
+
     variables = sorted(k for k in free if component[k] == comp)
     index = {k: j for j, k in enumerate(variables)}
-    ub_rows, ub_rhs, eq_rows, eq_rhs = [], [], [], []
+    # (rows, columns, values, right-hand sides) of A_ub and A_eq; sparse, because a
+    # component of the national table with all project tables has thousands of unknowns
+    # and each constraint names a few of them (scipy hands HiGHS a sparse matrix anyway).
+    parts: dict[bool, tuple[list[int], list[int], list[float], list[float]]] = {
+        True: ([], [], [], []),
+        False: ([], [], [], []),
+    }
     for con in constraints:
-        row = np.zeros(len(variables))
+        rows, cols, vals, rhs_list = parts[con.exact]
+        line: dict[int, float] = {}
         rhs = 0.0
         for k, coef in zip(con.keys, con.coefs, strict=True):
             if k in index:
-                row[index[k]] += coef
+                line[index[k]] = line.get(index[k], 0.0) + coef
             else:
                 rhs -= coef * published[k]
-        (eq_rows if con.exact else ub_rows).append(row)
-        (eq_rhs if con.exact else ub_rhs).append(rhs)
+        for j, v in line.items():
+            rows.append(len(rhs_list))
+            cols.append(j)
+            vals.append(v)
+        rhs_list.append(rhs)
     bounds = [(None, None) if k in signed else (0, None) for k in variables]
 
-    def matrix(rows: list) -> np.ndarray | None:
-        return np.vstack(rows) if rows else None
+    def matrix(exact: bool) -> csr_array | None:
+        rows, cols, vals, rhs_list = parts[exact]
+        if not rhs_list:
+            return None
+        return csr_array((vals, (rows, cols)), shape=(len(rhs_list), len(variables)))
 
-    return (
-        variables,
-        index,
-        matrix(ub_rows),
-        np.array(ub_rhs) if ub_rows else None,
-        matrix(eq_rows),
-        np.array(eq_rhs) if eq_rows else None,
-        bounds,
-    )
+    def rhs(exact: bool) -> np.ndarray | None:
+        return np.array(parts[exact][3]) if parts[exact][3] else None
+
+    return (variables, index, matrix(False), rhs(False), matrix(True), rhs(True), bounds)
 
 
 def first_derivable(

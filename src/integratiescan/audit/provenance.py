@@ -191,6 +191,10 @@ COMPONENTS_CSV = "results/{edition}/components.csv"
 DISCLOSURE_LOG = "results/{edition}/disclosure-log.csv"
 RELATIONS_JSON = "results/{edition}/relations.json"
 DISCLOSURE_AUDIT = "results/{edition}/disclosure-audit.json"
+PROJECT_CSV = "results/{edition}/projects/indicators.csv"
+PROJECT_JSON = "results/{edition}/projects/indicators.json"
+PROJECT_RELATIONS = "results/{edition}/projects/relations.json"
+PROJECT_DISCLOSURE_LOG = "results/{edition}/projects/disclosure-log.csv"
 FIGURE_SVG = "figures/{edition}/{fig}.svg"
 FIGURE_PNG = "figures/{edition}/{fig}.png"
 FIGURE_JSON = "figures/{edition}/{fig}.json"
@@ -252,6 +256,23 @@ RULES: dict[str, RuleSpec] = {
             ("disclosure_min_n", "disclosure_zero_full_min_n"),
             "logs/{edition}/disclosure_audit.log",
             "Audit the published table and figure texts: no withheld count recoverable.",
+        ),
+        RuleSpec(
+            "project_indicators",
+            "scripts/project_indicators.py",
+            (CODE, PARQUET, REFERENCE, INDICATORS_CSV, RELATIONS_JSON),
+            (PROJECT_CSV, PROJECT_JSON, PROJECT_RELATIONS, PROJECT_DISCLOSURE_LOG),
+            (
+                "edition",
+                "peildatum",
+                "scope_rounds",
+                "disclosure_min_n",
+                "disclosure_zero_full_min_n",
+                "maatjes_min_maanden",
+                "project_scope",
+            ),
+            "logs/{edition}/project_indicators.log",
+            "Compute the indicators per project, protected together with the national table.",
         ),
         RuleSpec(
             "build_metadata",

@@ -25,7 +25,6 @@ from typing import Any
 import pandas as pd
 
 from .. import atomic
-from ..indicators.stats import newcombe_unpaired
 from . import factsheet as fs
 
 #: Indicator ids a factsheet reads (all cohorts, all respondents), in display order.
@@ -38,7 +37,6 @@ SHOWN_IDS = (
 #: The measure suffix of a project's difference with the rest of the country (the project
 #: table's rows, integratiescan.indicators.projects).
 VS_REST = "-vs-rest"
-_DIFF_IDS = tuple(f"{m}-call-alle" for m, _ in fs.ITEMS)
 _PROJECT_FIELDS = (
     "project_id",
     "projectnaam",
@@ -53,16 +51,6 @@ _PROJECT_FIELDS = (
     "deelnemers_gestart",
     "deelnemers_afgerond",
 )
-
-
-def in_scope(projects: pd.DataFrame, scope_rounds: Iterable[str], include_all: bool) -> pd.Series:
-    """Which projects get a factsheet: the integration projects of the rounds in scope (the
-    population of the national figures), or every project with ``factsheets.all_projects``."""
-    if include_all:
-        return pd.Series(True, index=projects.index)
-    return projects["ronde"].isin(list(scope_rounds)) & projects["integratie_nieuwkomers"].astype(
-        bool
-    )
 
 
 def _plain(value: Any) -> Any:
@@ -88,42 +76,20 @@ def _num(text: str) -> float | None:
     return None if math.isnan(value) else value
 
 
-def difference_to_rest(own: Mapping[str, str], national: Mapping[str, str]) -> dict[str, str]:
-    """Project minus the rest of the country for a published share, with Newcombe's 95%
-    interval (two independent proportions: the project's respondents and all others).
-
-    Empty when either row is withheld or lacks its counts: no difference is ever derived
-    from a suppressed cell.
-    """
-    x1, n1 = _num(own.get("numerator", "")), _num(own.get("denominator", ""))
-    xt, nt = _num(national.get("numerator", "")), _num(national.get("denominator", ""))
-    if own.get("suppressed") == "True" or national.get("suppressed") == "True":
-        return {}
-    if None in (x1, n1, xt, nt) or nt - n1 <= 0:  # type: ignore[operator]
-        return {}
-    d = newcombe_unpaired(int(x1), int(n1), int(xt - x1), int(nt - n1))  # type: ignore[operator]
-    return {
-        "indicator_id": own["indicator_id"],
-        "value": repr(100 * d.diff),
-        "unit": "pp",
-        "n": str(int(n1)),  # type: ignore[arg-type]
-        "ci_low": repr(100 * d.low),
-        "ci_high": repr(100 * d.high),
-        "method": "newcombe-unpaired (project min rest van het land)",
-        "suppressed": "False",
-    }
-
-
 def payloads(
     projects: pd.DataFrame,
     project_rows: pd.DataFrame,
     national: pd.DataFrame,
     reference: pd.DataFrame,
     meta: Mapping[str, Any],
-    scope_rounds: Iterable[str],
-    include_all: bool = False,
+    chosen_ids: Iterable[str],
 ) -> dict[str, dict[str, Any]]:
-    """The data file content of every project that gets a factsheet, by project id."""
+    """The data file content of every project that gets a factsheet, by project id.
+
+    *chosen_ids*: the projects of the project table (its ``indicators.json`` lists them; the
+    config key ``project_scope`` decides, one rule for the table, the funnel plot and the
+    factsheets).
+    """
     national_records = national.to_dict("records")
     nat = {r["indicator_id"]: r for r in national_records if r["indicator_id"] in SHOWN_IDS}
     base_of = {(r["measure"], r["cohort"], r["group"]): r["indicator_id"] for r in national_records}
@@ -142,18 +108,11 @@ def payloads(
         for code, r in reference.iterrows()
     ]
     out: dict[str, dict[str, Any]] = {}
-    chosen = projects[in_scope(projects, scope_rounds, include_all)]
+    chosen = projects[projects["project_id"].isin(list(chosen_ids))]
     for rec in chosen.sort_values("project_id").to_dict("records"):
         pid = fs.project_id(rec["project_id"])
         rows = sorted(own_rows.get(pid, []), key=lambda r: SHOWN_IDS.index(r["indicator_id"]))
         diffs = sorted(vs_rest.get(pid, []), key=lambda r: SHOWN_IDS.index(r["indicator_id"]))
-        if not vs_rest:  # a project table without difference rows (the stand-in)
-            diffs = [
-                d
-                for row in rows
-                if row["indicator_id"] in _DIFF_IDS and row["indicator_id"] in nat
-                if (d := difference_to_rest(row, nat[row["indicator_id"]]))
-            ]
         out[pid] = {
             "project": {k: _plain(rec.get(k)) for k in _PROJECT_FIELDS},
             "rows": rows,

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from .. import atomic
+from ..indicators.table import read_projects, read_text
 from ..render.batch import BatchRenderer, Job
 from . import factsheet as fs
 from . import factsheet_data as fd
@@ -35,22 +36,21 @@ _lock = threading.Lock()
 def write_data(
     projects: Path,
     project_indicators: Path,
+    project_list: Path,
     indicators: Path,
     reference: Path,
     manifest: Path,
     meta: Mapping[str, Any],
-    scope_rounds: Sequence[str],
-    include_all: bool,
 ) -> tuple[list[str], list[str]]:
     """The checkpoint's work: every project's data file (only changed ones) and the manifest."""
+    chosen = json.loads(Path(project_list).read_text(encoding="utf-8"))["projects"]
     data = fd.payloads(
         pd.read_parquet(projects),
-        pd.read_csv(project_indicators, dtype=str, keep_default_na=False, encoding="utf-8-sig"),
-        pd.read_csv(indicators, dtype=str, keep_default_na=False, encoding="utf-8-sig"),
+        read_projects(project_indicators),
+        read_text(indicators),
         pd.read_csv(reference, dtype=str, keep_default_na=False).set_index("code"),
         meta,
-        scope_rounds,
-        include_all,
+        chosen,
     )
     return fd.write_all(data_dir(manifest), manifest, data)
 
