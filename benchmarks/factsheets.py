@@ -8,8 +8,10 @@
   is sampled for peak memory.
 
 Both read the same per-project data files, which the workflow's checkpoint writes in a
-copy of the project (2023, or a synthetic edition with N projects: ``synthesize.py
---projects N``). The machine is shared: every line carries the load average.
+copy of the project (2023). At scale N the data files are the 2023 ones cloned round-robin
+with new ids and names (:func:`clone_data`): the render is what is measured, not the
+project-table step (``synthesize.py --projects N`` makes a whole edition of N projects for
+the workflow). The machine is shared: every line carries the load average.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import contextlib
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -36,7 +39,16 @@ def load() -> str:
 
 
 def prepare(work: Path, projects: int | None) -> list[str]:
-    """Raw data (2023, or scaled to *projects*) and the data files, via the workflow."""
+    """Raw data (2023, or scaled to *projects*) and the data files, via the workflow; the
+    2023 data files of the working tree's own build when it has them (they are the same)."""
+    built = ROOT / f"results/{EDITION}/projects"
+    if projects is None and (built / "factsheets.json").is_file():
+        target = work / f"results/{EDITION}/projects"
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(built / "factsheets.json", target / "factsheets.json")
+        shutil.copytree(built / "factsheets", target / "factsheets")
+        entries = json.loads((target / "factsheets.json").read_text(encoding="utf-8"))
+        return [e["project_id"] for e in entries["projects"]]
     if projects is not None:
         subprocess.run(
             [
@@ -62,6 +74,25 @@ def prepare(work: Path, projects: int | None) -> list[str]:
     )
     entries = json.loads((work / manifest).read_text(encoding="utf-8"))["projects"]
     return [e["project_id"] for e in entries]
+
+
+def clone_data(work: Path, dest: Path, n: int) -> list[str]:
+    """*n* project data files cloned round-robin from the 2023 ones (new ids and names), in
+    ``dest/<edition>/projects/factsheets``: the renderer's input at scale N."""
+    from integratiescan.report import factsheet_data as fd
+
+    src = sorted((work / f"results/{EDITION}/projects/factsheets").glob("*.json"))
+    folder = dest / str(EDITION) / "projects" / "factsheets"
+    folder.mkdir(parents=True, exist_ok=True)
+    ids = []
+    for k in range(n):
+        data = json.loads(src[k % len(src)].read_text(encoding="utf-8"))
+        pid = f"MDT-S{k // 10000}-{k % 10000:04d}"
+        data["project"]["project_id"] = pid
+        data["project"]["projectnaam"] += f" {k + 1}"
+        (folder / f"{pid}.json").write_bytes(fd.encode(data))
+        ids.append(pid)
+    return ids
 
 
 def naive(work: Path, ids: list[str], out: Path) -> list[float]:
@@ -95,11 +126,14 @@ def naive(work: Path, ids: list[str], out: Path) -> list[float]:
     return times
 
 
-def ours(work: Path, ids: list[str], out: Path, workers: int = 2) -> dict[str, float]:
+def ours(
+    work: Path, ids: list[str], out: Path, workers: int = 2, results: Path | None = None
+) -> dict[str, float]:
     """Wall seconds, CPU seconds and peak memory (MB, whole process tree) of one batch."""
     ids_file = out / "ids.json"
     out.mkdir(parents=True, exist_ok=True)
-    ids_file.write_text(json.dumps(ids), encoding="utf-8")
+    spec = {"ids": ids, "results_dir": str(results or work / "results")}
+    ids_file.write_text(json.dumps(spec), encoding="utf-8")
     proc = subprocess.run(
         [
             sys.executable,
@@ -123,7 +157,8 @@ def _child(work: Path, ids_file: Path, out: Path, workers: int) -> None:
 
     from integratiescan.render.batch import Job, render_many
 
-    ids = json.loads(ids_file.read_text(encoding="utf-8"))
+    spec = json.loads(ids_file.read_text(encoding="utf-8"))
+    ids, results = spec["ids"], spec["results_dir"]
     me = psutil.Process()
     peak = [0]
     done = threading.Event()
@@ -141,7 +176,8 @@ def _child(work: Path, ids_file: Path, out: Path, workers: int) -> None:
     thread.start()
     os.chdir(work)
     t0 = time.perf_counter()
-    render_many(QMD, [Job({"project_id": pid}, out, pid) for pid in ids], workers=workers)
+    jobs = [Job({"project_id": pid, "results_dir": results}, out, pid) for pid in ids]
+    render_many(QMD, jobs, workers=workers)
     wall = time.perf_counter() - t0
     done.set()
     thread.join()
