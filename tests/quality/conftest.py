@@ -16,9 +16,11 @@ import base64
 import contextlib
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -26,6 +28,9 @@ from typing import IO
 import pytest
 
 from integratiescan.workflow import copy_workflow
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from editions import write_small_edition  # noqa: E402
 
 ROOT = Path(__file__).parents[2]
 EDITION = 2023
@@ -157,20 +162,25 @@ class Build:
 
 @dataclass
 class _StartedBuild:
-    """A clean build of the 2023 edition running in the background (its own process group)."""
+    """A clean build running in the background (its own process group): the 2023 session
+    build, or one of the edition builds registered in :data:`BACKGROUND_BUILDS`."""
 
     source: Path
     work: Path
+    args: tuple[str, ...] = ()
+    prepare: Callable[[Path], None] | None = None  # changes the clone before the build
     proc: subprocess.Popen[bytes] | None = None
     streams: list[IO[bytes]] = field(default_factory=list)
 
     def start(self) -> None:
         clone_project(self.source, self.work)
+        if self.prepare is not None:
+            self.prepare(self.work)
         self.streams = [
             (self.work.parent / name).open("w+b") for name in ("snakemake.out", "snakemake.err")
         ]
         self.proc = subprocess.Popen(
-            snakemake_cmd(self.work),
+            snakemake_cmd(self.work, *self.args),
             cwd=self.work,
             env=build_env(),
             stdout=self.streams[0],
@@ -216,18 +226,97 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [i for i in items if id(i) not in chosen] + gates
 
 
+def _edition_pdf(edition: int) -> str:
+    return f"reports/{edition}/integratiescan-{edition}-v{edition}.1.pdf"
+
+
+def _small_edition(work: Path) -> None:
+    """Replace the clone's 2023 exports by the small single-cohort edition."""
+    raw = work / "data" / "raw" / "2023"
+    shutil.rmtree(raw)
+    write_small_edition(raw)
+
+
+#: The session builds of the other editions: fixture name -> (snakemake arguments, change to
+#: the clone, the fixtures through which a test uses it: test_report_pages' `edition` asks for
+#: it by name at run time). They start with the 2023 build when a collected test needs them,
+#: so they too run while the unit tests leave a core idle.
+BACKGROUND_BUILDS: dict[
+    str, tuple[tuple[str, ...], Callable[[Path], None] | None, tuple[str, ...]]
+] = {
+    "built_2024": (
+        ("--config", "edition=2024", "--", _edition_pdf(2024)),
+        None,
+        ("built_2024", "edition"),
+    ),
+    "built_small": (
+        ("--config", "edition=2023", "--", _edition_pdf(2023)),
+        _small_edition,
+        ("built_small", "edition"),
+    ),
+}
+
+
+def _needs(session: pytest.Session, *fixtures: str) -> bool:
+    return any(
+        name in getattr(item, "fixturenames", ()) for item in session.items for name in fixtures
+    )
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the session build now when any collected test needs it."""
+    """Start the session builds now when any collected test needs them."""
     config = session.config
-    if config.option.collectonly or not any(
-        "built_2023" in getattr(item, "fixturenames", ()) for item in session.items
-    ):
+    if config.option.collectonly or not _needs(session, "built_2023"):
         return
     factory: pytest.TempPathFactory = config._tmp_path_factory  # the tmp_path_factory fixture
     source = make_source_repo(factory.mktemp("source") / "integratiescan")
-    started = _StartedBuild(source, factory.mktemp("build") / "integratiescan")
-    _STARTED["2023"] = started
-    started.start()
+    _STARTED["2023"] = _StartedBuild(source, factory.mktemp("build") / "integratiescan")
+    for name, (args, prepare, used_through) in BACKGROUND_BUILDS.items():
+        if _needs(session, *used_through):
+            work = factory.mktemp(name) / "integratiescan"
+            _STARTED[name] = _StartedBuild(source, work, args, prepare)
+    for started in _STARTED.values():
+        started.start()
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A built edition as the page checks read it."""
+
+    name: str
+    pdf: Path
+    indicators: Path
+
+
+def _edition_build(
+    name: str, label: str, edition: int, tmp: pytest.TempPathFactory, source_repo: Path
+) -> Edition:
+    """The background build *name* once finished, or (not started) the same build now."""
+    args, prepare, _ = BACKGROUND_BUILDS[name]
+    started = _STARTED.get(name) or _StartedBuild(
+        source_repo, tmp.mktemp(name) / "integratiescan", args, prepare
+    )
+    if started.proc is None:
+        started.start()
+    proc = started.finish()
+    if proc.returncode != 0:
+        pytest.fail(f"the build of {label} failed:\n{proc.stderr[-4000:]}", pytrace=False)
+    work = started.work
+    return Edition(
+        label, work / _edition_pdf(edition), work / "results" / str(edition) / "indicators.csv"
+    )
+
+
+@pytest.fixture(scope="session")
+def built_2024(source_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Edition:
+    """The 2024 edition's report (PDF), built once per session."""
+    return _edition_build("built_2024", "2024", 2024, tmp_path_factory, source_repo)
+
+
+@pytest.fixture(scope="session")
+def built_small(source_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Edition:
+    """The small single-cohort edition (tests/editions.py), built once per session."""
+    return _edition_build("built_small", "2023 klein", 2023, tmp_path_factory, source_repo)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -14,56 +14,18 @@ import html
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import Build, clone_project, run_snakemake
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from editions import write_small_edition  # noqa: E402
+from conftest import Build, Edition
 
 pytestmark = pytest.mark.slow
 
 PDFTOTEXT = shutil.which("pdftotext")
 if PDFTOTEXT is None:  # poppler-utils is a test tool of the project (docs/quality.md)
     pytest.skip("pdftotext (poppler-utils) is not installed", allow_module_level=True)
-
-
-@dataclass(frozen=True)
-class Edition:
-    name: str
-    pdf: Path
-    indicators: Path
-
-
-def _build(source_repo: Path, tmp: Path, edition: int, small: bool = False) -> Edition:
-    work = clone_project(source_repo, tmp / "integratiescan")
-    if small:
-        raw = work / "data" / "raw" / str(edition)
-        shutil.rmtree(raw)
-        write_small_edition(raw)
-    pdf = f"reports/{edition}/integratiescan-{edition}-v{edition}.1.pdf"
-    proc = run_snakemake(work, "--config", f"edition={edition}", "--", pdf)
-    if proc.returncode != 0:
-        pytest.fail(f"the build of {edition} failed:\n{proc.stderr[-4000:]}", pytrace=False)
-    return Edition(
-        f"{edition}{' klein' if small else ''}",
-        work / pdf,
-        work / "results" / str(edition) / "indicators.csv",
-    )
-
-
-@pytest.fixture(scope="session")
-def built_2024(source_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Edition:
-    return _build(source_repo, tmp_path_factory.mktemp("build2024"), 2024)
-
-
-@pytest.fixture(scope="session")
-def built_small(source_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Edition:
-    return _build(source_repo, tmp_path_factory.mktemp("buildsmall"), 2023, small=True)
 
 
 @pytest.fixture(scope="session", params=["2023", "2024", "klein"])
