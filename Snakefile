@@ -10,10 +10,15 @@ from integratiescan.configcheck import checked_config
 from integratiescan.workflow import (
     CLEANED_TABLES,
     FIGURE_IDS,
+    FUNNEL_IDS,
     compare_params_without_pandas,
     edition_config,
+    factsheet_data_file,
+    factsheet_meta,
+    factsheet_outputs,
     freeze_objects_at_exit,
     hand_script_params_over_without_imports,
+    module_code,
     has_edition,
     previous_indicators,
     previous_revision_archive,
@@ -55,7 +60,9 @@ include: "rules/clean.smk"
 include: "rules/indicators.smk"
 include: "rules/figures.smk"
 include: "rules/disclosure.smk"
+include: "rules/projects.smk"
 include: "rules/report.smk"
+include: "rules/factsheets.smk"
 
 
 # Build the configured edition: report (HTML, PDF) and its provenance record.
@@ -66,6 +73,14 @@ rule all:
         f"reports/{EDITION}/integratiescan-{EDITION}-v{VERSION}.pdf",
         f"reports/{EDITION}/v{VERSION}/ro-crate-metadata.json",
         f"results/{EDITION}/archive/{VERSION}/indicators.csv",
+
+
+# Every project factsheet of the configured edition, their index and the zip of all PDFs
+# (docs/factsheets.md): `snakemake --cores 2 factsheets`.
+rule factsheets:
+    input:
+        f"reports/{EDITION}/factsheets/index.html",
+        f"reports/{EDITION}/factsheets/factsheets-{EDITION}.zip",
 
 
 # Snakemake's job rate limiter leaves a one-second timer running after the last job; cancel

@@ -591,6 +591,59 @@ def audit_benchmarks(runs: int, tmp: Path) -> tuple[Series, Series]:
     return out[0], out[1]
 
 
+def factsheet_benchmarks(tmp: Path, scales: list[int]) -> tuple[list[str], list]:
+    """Naive against ours for the 2023 factsheets in one run; ours for each scale (issue #18)."""
+    import factsheets as fb
+
+    lines: list[str] = []
+    targets: list[tuple[str, bool]] = []
+
+    def say(*new: str) -> None:  # printed as measured: a long run keeps what it has
+        for text in new:
+            print(text, flush=True)
+        lines.extend(new)
+
+    work = make_copy(tmp / "factsheets-2023")
+    ids = fb.prepare(work, None)
+    before = fb.load()
+    slow = fb.naive(work, ids, tmp / "naive")
+    mid = fb.load()
+    fast = fb.ours(work, ids, tmp / "ours")
+    after = fb.load()
+    per_naive = fb.median(slow)
+    per_ours = fast["wall"] / fast["n"]
+    ratio = per_naive / per_ours
+    say(
+        f"factsheets naive, {len(ids)} projects: median {per_naive:.2f} s per factsheet "
+        f"(min {min(slow):.2f}, max {max(slow):.2f}; total {sum(slow):.1f} s; {before})",
+        f"factsheets ours, {len(ids)} projects: {per_ours:.2f} s per factsheet "
+        f"(total {fast['wall']:.1f} s, CPU {fast['cpu'] / fast['n']:.2f} s per factsheet, "
+        f"peak {fast['peak_mb']:.0f} MB; {mid} -> {after})",
+        f"{'factsheets speed-up (naive / ours, per factsheet)':<44} {ratio:.1f}x",
+    )
+    targets.append((f"factsheets >= 10x faster than naive ({ratio:.1f}x)", ratio >= 10))
+    scaled = {}
+    for n in scales:
+        results_n = tmp / f"results-{n}"
+        ids_n = fb.clone_data(work, results_n, n)
+        t_load = fb.load()
+        res = fb.ours(work, ids_n, tmp / f"ours-{n}", results=results_n)
+        scaled[n] = res
+        say(
+            f"factsheets ours, {res['n']} projects: {res['wall']:.1f} s "
+            f"({res['wall'] / res['n']:.2f} s per factsheet, CPU {res['cpu']:.0f} s, "
+            f"peak {res['peak_mb']:.0f} MB; {t_load} -> {fb.load()})"
+        )
+        if n == 1000:
+            targets.append((f"1,000 factsheets <= 300 s ({res['wall']:.0f} s)", res["wall"] <= 300))
+    ns = sorted(scaled)
+    for a, b in zip(ns, ns[1:], strict=False):
+        growth = (scaled[b]["wall"] / scaled[b]["n"]) / (scaled[a]["wall"] / scaled[a]["n"])
+        mem = scaled[b]["peak_mb"] / scaled[a]["peak_mb"]
+        say(f"factsheets {a} -> {b}: time per factsheet x{growth:.2f}, peak memory x{mem:.2f}")
+    return lines, targets
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -607,6 +660,14 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         choices=("workflow", "preview", "render", "scale", "audit"),
         help="run this scenario alone (the others skipped)",
+    )
+    ap.add_argument(
+        "--factsheets",
+        type=int,
+        nargs="*",
+        default=None,
+        metavar="N",
+        help="factsheets: naive vs ours on 2023 (25 projects), then ours for N projects each",
     )
     ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     ap.add_argument("--profile", type=Path, help="also write pyinstrument profiles here")
@@ -702,6 +763,11 @@ def main(argv: list[str] | None = None) -> int:
             targets.append(
                 (f"audit of the 2023 table < 1 s (median {plain.median:.2f} s)", plain.median < 1)
             )
+        if args.factsheets is not None:
+            print("factsheet benchmarks ...", flush=True)
+            f_lines, f_targets = factsheet_benchmarks(tmp, args.factsheets)
+            lines += f_lines
+            targets += f_targets
         if args.profile:
             print("profiling ...", flush=True)
             profile(tmp, work, args.profile.resolve())

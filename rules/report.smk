@@ -34,6 +34,7 @@ rule report:
         components="results/{edition}/components.csv",
         disclosure="results/{edition}/disclosure-log.csv",
         disclosure_audit="results/{edition}/disclosure-audit.json",
+        project_audit="results/{edition}/projects/disclosure-audit.json",
         relations="results/{edition}/relations.json",
         metadata="results/{edition}/build-metadata.json",
         cleaning=expand(
@@ -41,6 +42,8 @@ rule report:
         ),
         figures=expand("figures/{{edition}}/{fig}.svg", fig=FIGURE_IDS),
         sidecars=expand("figures/{{edition}}/{fig}.json", fig=FIGURE_IDS),
+        funnels=expand("figures/{{edition}}/{fig}.svg", fig=FUNNEL_IDS),
+        funnel_sidecars=expand("figures/{{edition}}/{fig}.json", fig=FUNNEL_IDS),
         previous_revision=lambda wc: previous_revision_archive(
             int(wc.edition), wc.version
         ),

@@ -93,6 +93,8 @@ FIGURE_IDS = (
     "fig-maatjes",
     "fig-oekraine",
 )
+# The funnel plots (spread between projects), drawn from the project table by rule funnel.
+FUNNEL_IDS = ("fig-trechter-afkomst", "fig-trechter-houding")
 CODE_PATHS = ("Snakefile", "rules", "scripts", "src", "report", "config", "data/reference")
 # What a checkout needs to run the workflow on the shipped data (besides the installed
 # package); the tests' and the benchmark's project copies hold exactly these.
@@ -128,6 +130,15 @@ def copy_workflow(dest: str | Path, root: str | Path = ".") -> Path:
             (dest / part).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest / part)
     return dest
+
+
+def module_code(module: str, root: str | Path = ".") -> list[str]:
+    """:func:`script_code` for a package module a ``run:`` block calls (the module and the
+    closure of its imports); empty in a copy of the workflow without the package source."""
+    path = _module_file(module, Path(root))
+    if path is None:
+        return []
+    return script_code(str(path.relative_to(Path(root))), root)
 
 
 def resolve_engine(engine: str) -> str:
@@ -423,3 +434,44 @@ def hand_script_params_over_without_imports() -> bool:
 
     Snakemake._safely_store_params = _safely_store_params  # type: ignore[method-assign]
     return True
+
+
+# --------------------------------------------------------------------------- factsheets
+
+
+#: The rules of the factsheets (docs/factsheets.md): outside the report's provenance record
+#: (audit.provenance.RULES), which describes the build of the report.
+FACTSHEET_RULES = frozenset({"factsheet_data", "factsheet", "factsheet_index", "factsheets"})
+
+
+def factsheet_meta(config: dict[str, Any], edition: int) -> dict[str, Any]:
+    """What every factsheet data file records about the build (docs/factsheets.md)."""
+    cfg = edition_config(config, edition)
+    return {
+        "edition": edition,
+        "version": version(cfg),
+        "synthetic": bool(cfg["synthetic"]),
+        "disclosure_min_n": int(cfg["disclosure_min_n"]),
+    }
+
+
+def factsheet_data_file(checkpoints: Any, edition: str, project: str) -> str:
+    """A project's data file, once the checkpoint that writes it has run.
+
+    The file, not the checkpoint's manifest, is the factsheet's input: the checkpoint rewrites
+    a project's file only when its bytes change, so the other factsheets stay up to date.
+    """
+    manifest = checkpoints.factsheet_data.get(edition=edition).output.manifest
+    return str(Path(manifest).parent / "factsheets" / f"{project}.json")
+
+
+def factsheet_outputs(checkpoints: Any, edition: str, ext: str) -> list[str]:
+    """Every factsheet output of one format, from the checkpoint's manifest."""
+    import json
+
+    manifest = checkpoints.factsheet_data.get(edition=edition).output.manifest
+    entries = json.loads(Path(manifest).read_text(encoding="utf-8"))["projects"]
+    return [
+        f"reports/{edition}/factsheets/{e['project_id']}.{ext}"
+        for e in sorted(entries, key=lambda e: e["project_id"])
+    ]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -173,14 +173,19 @@ def _components(constraints: list[_Constraint], free: set[Key]) -> dict[Key, int
 
 def _solve(c: np.ndarray, a_ub, b_ub, a_eq, b_eq, bounds) -> float:
     """The minimum of c @ x (inf when unbounded); raises when the published data conflict."""
+    return _solve_at(c, a_ub, b_ub, a_eq, b_eq, bounds)[0]
+
+
+def _solve_at(c: np.ndarray, a_ub, b_ub, a_eq, b_eq, bounds) -> tuple[float, np.ndarray | None]:
+    """`_solve`, and the point where the minimum is reached (None when unbounded)."""
     from scipy.optimize import linprog
 
     res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
     if res.status == 3:
-        return -math.inf
+        return -math.inf, None
     if res.status != 0:
         raise ValueError(f"disclosure audit: the published counts are inconsistent ({res.message})")
-    return float(res.fun)
+    return float(res.fun), np.asarray(res.x)
 
 
 def audit(
@@ -188,6 +193,7 @@ def audit(
     relations: Sequence[Relation],
     min_width: int = 10,
     zero_full_min: int = 20,
+    block: Callable[[str], str] | None = None,
 ) -> list[Finding]:
     """Feasible range of every withheld count in *table*, given *relations* (see module doc).
 
@@ -196,7 +202,7 @@ def audit(
     count that row does not carry) is unknown too, but not audited. Findings are sorted by
     target; `Finding.protected` applies the protection rule (`is_protected`).
     """
-    return list(iter_findings(table, relations, min_width, zero_full_min))
+    return list(iter_findings(table, relations, min_width, zero_full_min, block=block))
 
 
 def is_protected(low: float, high: float, min_width: int) -> bool:
@@ -211,11 +217,15 @@ def iter_findings(
     min_width: int = 10,
     zero_full_min: int = 20,
     skip: frozenset[str] = frozenset(),
+    block: Callable[[str], str] | None = None,
 ) -> Iterator[Finding]:
     """The findings of `audit`, lazily and in target order, without the targets in *skip*.
 
     Why lazy: secondary suppression needs only the first unprotected count per round, and a
     count found protected stays protected when more is withheld (the feasible set only grows).
+
+    *block* (indicator id -> block name, e.g. the project of a project row) makes large
+    components cheap; the ranges stay exact (see `_Blocks`).
     """
     rows = {str(r["indicator_id"]): r for r in table.to_dict("records")}
     withheld_rows = {i for i, r in rows.items() if _flag(r.get("suppressed"))}
@@ -256,6 +266,12 @@ def iter_findings(
         if unknown:
             by_component.setdefault(component[unknown[0]], []).append(c)
     cache: dict[int, tuple] = {}
+    block_cache: dict[int, _Blocks | None] = {}
+    around: dict[str, list[_Constraint]] = {}  # row -> the constraints with an unknown of it
+    for cons in by_component.values():
+        for con in cons:
+            for row_id in {k[0] for k in con.keys}:
+                around.setdefault(row_id, []).append(con)
 
     def feasible(objective: dict[Key, float], need_low: bool = True) -> tuple[float, float]:
         """Integer bounds; the minimum is skipped (reported as 0) when the maximum alone
@@ -266,13 +282,28 @@ def iter_findings(
                 by_component.get(comp, []), free, published, signed, comp, component
             )
         variables, index, a_ub, b_ub, a_eq, b_eq, bounds = cache[comp]
+        blocks = None
+        if block is not None:
+            if comp not in block_cache:
+                block_cache[comp] = _Blocks.of(
+                    by_component.get(comp, []), cache[comp], published, signed, block
+                )
+            blocks = block_cache[comp]
         c = np.zeros(len(variables))
         for k, coef in objective.items():
             c[index[k]] = coef
-        high = -_solve(-c, a_ub, b_ub, a_eq, b_eq, bounds)
+
+        def minimum(cost: np.ndarray) -> float:
+            if blocks is not None:
+                found = blocks.minimum(cost, objective)
+                if found is not None:
+                    return found
+            return _solve(cost, a_ub, b_ub, a_eq, b_eq, bounds)
+
+        high = -minimum(-c)
         if not need_low and high >= 2 * min_width:
             return 0.0, math.floor(high + 1e-6) if math.isfinite(high) else high
-        low = _solve(c, a_ub, b_ub, a_eq, b_eq, bounds)
+        low = minimum(c)
         low_i = math.ceil(low - 1e-6) if math.isfinite(low) else low
         high_i = math.floor(high + 1e-6) if math.isfinite(high) else high
         return low_i, high_i
@@ -287,17 +318,145 @@ def iter_findings(
             # All or none of a base known to be at least zero_full_min is not the
             # group-attribute disclosure the 0%/100% rule prevents.
             protected = feasible({(row_id, "denominator"): 1.0})[0] >= zero_full_min
-        comp = component[next(iter(objective))]
         exposing = sorted(
-            {
-                f"{k[0]}.{k[1]}"
-                for con in by_component.get(comp, [])
-                if any(k[0] == row_id for k in con.keys)
-                for k in con.keys
-                if k in published
-            }
+            {f"{k[0]}.{k[1]}" for con in around.get(row_id, []) for k in con.keys if k in published}
         )
         yield Finding(name, low, high, protected, tuple(exposing))
+
+
+@dataclass
+class _Blocks:
+    """Exact ranges in a large component from small linear programs, one block at a time.
+
+    Why: with every project's rows next to the national table, the relations "national =
+    sum of the projects" join all withheld counts into one component of thousands of
+    unknowns, and a range costs two linear programs over all of them. The counts of one
+    project (a *block*) meet the other blocks only in those few relations. So: solve over
+    the target's block with its own constraints only (a relaxation: the range can only be
+    wider), then put that optimum into one feasible point of the whole component. When the
+    joint constraints still hold, the relaxed optimum is reached by the whole system, so it
+    is the exact bound; otherwise the whole linear program decides, as before.
+    """
+
+    variables: list[Key]
+    start: np.ndarray  # a feasible point of the whole component
+    of_block: dict[str, list[int]]  # block -> positions of its unknowns
+    systems: dict[str, tuple]  # block -> its own LP (positions, A_ub, b_ub, A_eq, b_eq, bounds)
+    joint: list[tuple[np.ndarray, np.ndarray, float, bool]]  # (positions, coefs, rhs, exact)
+    joint_of: dict[str, list[int]]  # block -> the joint constraints it appears in
+
+    @classmethod
+    def of(
+        cls,
+        constraints: list[_Constraint],
+        system: tuple,
+        published: dict[Key, float],
+        signed: set[Key],
+        block: Callable[[str], str],
+    ) -> _Blocks | None:
+        variables, index, a_ub, b_ub, a_eq, b_eq, bounds = system
+        names = {k: block(k[0]) for k in variables}
+        if len(set(names.values())) < 2:
+            return None
+        # The point with the fewest counted persons: slack in every "at least" relation.
+        cost = np.array([0.0 if k in signed else 1.0 for k in variables])
+        _, start = _solve_at(cost, a_ub, b_ub, a_eq, b_eq, bounds)
+        if start is None:
+            return None
+        of_block: dict[str, list[int]] = {}
+        for j, k in enumerate(variables):
+            of_block.setdefault(names[k], []).append(j)
+        own: dict[str, list[_Constraint]] = {}
+        joint: list[tuple[np.ndarray, np.ndarray, float, bool]] = []
+        joint_of: dict[str, list[int]] = {}
+        for con in constraints:
+            unknown = {names[k] for k in con.keys if k in index}
+            if len(unknown) == 1:
+                own.setdefault(next(iter(unknown)), []).append(con)
+            elif unknown:
+                at = [index[k] for k in con.keys if k in index]
+                coefs = [c for k, c in zip(con.keys, con.coefs, strict=True) if k in index]
+                rhs = -sum(
+                    c * published[k]
+                    for k, c in zip(con.keys, con.coefs, strict=True)
+                    if k not in index
+                )
+                for name in unknown:
+                    joint_of.setdefault(name, []).append(len(joint))
+                joint.append((np.array(at), np.array(coefs), rhs, con.exact))
+        systems = {}
+        for name, positions in of_block.items():
+            keys = [variables[j] for j in positions]
+            systems[name] = (positions, *_matrices(own.get(name, []), keys, published, signed))
+        return cls(variables, start, of_block, systems, joint, joint_of)
+
+    def minimum(self, cost: np.ndarray, objective: dict[Key, float]) -> float | None:
+        """min cost @ x over the component, or None when the block alone cannot tell."""
+        nonzero = set(np.flatnonzero(cost))
+        name = next(
+            (n for n, positions in self.of_block.items() if nonzero <= set(positions)), None
+        )
+        if name is None:
+            return None
+        positions, a_ub, b_ub, a_eq, b_eq, bounds = self.systems[name]
+        value, at = _solve_at(cost[positions], a_ub, b_ub, a_eq, b_eq, bounds)
+        if at is None:
+            return None
+        point = self.start.copy()
+        point[positions] = at
+        for i in self.joint_of.get(name, []):
+            where, coefs, rhs, exact = self.joint[i]
+            lhs = float(coefs @ point[where])
+            tolerance = 1e-7 * max(1.0, abs(rhs))
+            if (abs(lhs - rhs) if exact else lhs - rhs) > tolerance:
+                return None
+        return value
+
+
+def _matrices(
+    constraints: list[_Constraint],
+    variables: list[Key],
+    published: dict[Key, float],
+    signed: set[Key],
+) -> tuple:
+    """A_ub, b_ub, A_eq, b_eq (sparse) and bounds of *constraints* over *variables*; an
+    unknown outside *variables* must not occur in them."""
+    from scipy.sparse import csr_array
+
+    index = {k: j for j, k in enumerate(variables)}
+    # (rows, columns, values, right-hand sides) of A_ub and A_eq; sparse, because a
+    # component of the national table with all project tables has thousands of unknowns
+    # and each constraint names a few of them (scipy hands HiGHS a sparse matrix anyway).
+    parts: dict[bool, tuple[list[int], list[int], list[float], list[float]]] = {
+        True: ([], [], [], []),
+        False: ([], [], [], []),
+    }
+    for con in constraints:
+        rows, cols, vals, rhs_list = parts[con.exact]
+        line: dict[int, float] = {}
+        rhs = 0.0
+        for k, coef in zip(con.keys, con.coefs, strict=True):
+            if k in index:
+                line[index[k]] = line.get(index[k], 0.0) + coef
+            else:
+                rhs -= coef * published[k]
+        for j, v in line.items():
+            rows.append(len(rhs_list))
+            cols.append(j)
+            vals.append(v)
+        rhs_list.append(rhs)
+    bounds = [(None, None) if k in signed else (0, None) for k in variables]
+
+    def matrix(exact: bool) -> csr_array | None:
+        rows, cols, vals, rhs_list = parts[exact]
+        if not rhs_list:
+            return None
+        return csr_array((vals, (rows, cols)), shape=(len(rhs_list), len(variables)))
+
+    def rhs(exact: bool) -> np.ndarray | None:
+        return np.array(parts[exact][3]) if parts[exact][3] else None
+
+    return matrix(False), rhs(False), matrix(True), rhs(True), bounds
 
 
 def _system(
@@ -311,31 +470,7 @@ def _system(
     """The LP matrices of one component: unknowns, their index, A_ub, b_ub, A_eq, b_eq, bounds."""
     variables = sorted(k for k in free if component[k] == comp)
     index = {k: j for j, k in enumerate(variables)}
-    ub_rows, ub_rhs, eq_rows, eq_rhs = [], [], [], []
-    for con in constraints:
-        row = np.zeros(len(variables))
-        rhs = 0.0
-        for k, coef in zip(con.keys, con.coefs, strict=True):
-            if k in index:
-                row[index[k]] += coef
-            else:
-                rhs -= coef * published[k]
-        (eq_rows if con.exact else ub_rows).append(row)
-        (eq_rhs if con.exact else ub_rhs).append(rhs)
-    bounds = [(None, None) if k in signed else (0, None) for k in variables]
-
-    def matrix(rows: list) -> np.ndarray | None:
-        return np.vstack(rows) if rows else None
-
-    return (
-        variables,
-        index,
-        matrix(ub_rows),
-        np.array(ub_rhs) if ub_rows else None,
-        matrix(eq_rows),
-        np.array(eq_rhs) if eq_rows else None,
-        bounds,
-    )
+    return (variables, index, *_matrices(constraints, variables, published, signed))
 
 
 def first_derivable(
@@ -610,3 +745,56 @@ def check_report(inputs: Any, cfg: dict, outputs: Any) -> None:
         for path in (outputs.html, outputs.pdf):
             Path(path).unlink(missing_ok=True)
         raise
+
+
+def run_projects(
+    national: dict[str, str | Path],
+    projects: dict[str, str | Path],
+    sidecars: Iterable[str | Path] = (),
+    min_n: int = 10,
+    zero_full_min: int = 20,
+) -> dict:
+    """Audit the national table and every project's rows together (as an attacker with all
+    factsheets and the report would); the audit record, or DisclosureAuditError.
+
+    ``national`` and ``projects``: paths ``csv``, ``json`` and ``relations`` of each table.
+    """
+    import json
+
+    from integratiescan.indicators import projects as per_project
+
+    table = published_table(national["csv"], national["json"])
+    rows = pd.read_csv(projects["csv"], dtype={"project_id": str, "indicator_id": str})
+    doc = json.loads(Path(projects["json"]).read_text(encoding="utf-8"))["indicators"]
+    if len(doc) != len(rows) or any(
+        (str(r["project_id"]), str(r["indicator_id"])) != (str(d["project_id"]), d["indicator_id"])
+        or _flag(r["suppressed"]) != _flag(d["suppressed"])
+        or any((_number(r.get(f)) is None) != (_number(d.get(f)) is None) for f in _TABLE_FIELDS)
+        for r, d in zip(rows.to_dict("records"), doc, strict=False)
+    ):
+        raise DisclosureAuditError(
+            f"{projects['csv']} en {projects['json']} publiceren niet dezelfde cijfers"
+        )
+    combined = pd.concat([table, per_project.combined_ids(rows)], ignore_index=True)
+    relations = [
+        *relations_from_json(
+            json.loads(Path(national["relations"]).read_text(encoding="utf-8"))["relations"]
+        ),
+        *relations_from_json(
+            json.loads(Path(projects["relations"]).read_text(encoding="utf-8"))["relations"]
+        ),
+    ]
+    findings = audit(combined, relations, min_n, zero_full_min, block=per_project.block)
+    problems = [f.message() for f in findings if not f.protected]
+    for path in sidecars:
+        problems += text_findings(sidecar_text(path), combined, Path(path).name)
+    if problems:
+        raise DisclosureAuditError("onthullingsaudit: niet beschermd:\n- " + "\n- ".join(problems))
+    return {
+        "projects": int(rows["project_id"].nunique()),
+        "withheld_rows": int(combined["suppressed"].map(_flag).sum()),
+        "relations": len(relations),
+        "audited_counts": len(findings),
+        "protected": sum(f.protected for f in findings),
+        "protection_rule": f"range >= {min_n} wide, or wholly >= {min_n}",
+    }

@@ -190,6 +190,14 @@ COMPONENTS_CSV = "results/{edition}/components.csv"
 DISCLOSURE_LOG = "results/{edition}/disclosure-log.csv"
 RELATIONS_JSON = "results/{edition}/relations.json"
 DISCLOSURE_AUDIT = "results/{edition}/disclosure-audit.json"
+PROJECT_CSV = "results/{edition}/projects/indicators.csv"
+PROJECT_JSON = "results/{edition}/projects/indicators.json"
+PROJECT_RELATIONS = "results/{edition}/projects/relations.json"
+PROJECT_DISCLOSURE_LOG = "results/{edition}/projects/disclosure-log.csv"
+PROJECT_AUDIT = "results/{edition}/projects/disclosure-audit.json"
+FUNNEL_SVG = "figures/{edition}/{funnel}.svg"
+FUNNEL_PNG = "figures/{edition}/{funnel}.png"
+FUNNEL_JSON = "figures/{edition}/{funnel}.json"
 FIGURE_SVG = "figures/{edition}/{fig}.svg"
 FIGURE_PNG = "figures/{edition}/{fig}.png"
 FIGURE_JSON = "figures/{edition}/{fig}.json"
@@ -253,6 +261,50 @@ RULES: dict[str, RuleSpec] = {
             "Audit the published table and figure texts: no withheld count recoverable.",
         ),
         RuleSpec(
+            "project_indicators",
+            "scripts/project_indicators.py",
+            (CODE, PARQUET, REFERENCE, INDICATORS_CSV, RELATIONS_JSON),
+            (PROJECT_CSV, PROJECT_JSON, PROJECT_RELATIONS, PROJECT_DISCLOSURE_LOG),
+            (
+                "edition",
+                "peildatum",
+                "scope_rounds",
+                "disclosure_min_n",
+                "disclosure_zero_full_min_n",
+                "maatjes_min_maanden",
+                "project_scope",
+            ),
+            "logs/{edition}/project_indicators.log",
+            "Compute the indicators per project, protected together with the national table.",
+        ),
+        RuleSpec(
+            "funnel",
+            "scripts/make_funnel.py",
+            (CODE, PROJECT_CSV, INDICATORS_CSV),
+            (FUNNEL_SVG, FUNNEL_PNG, FUNNEL_JSON),
+            ("disclosure_min_n",),
+            "logs/{edition}/funnel.log",
+            "Draw the funnel plots (spread between projects) from the project table.",
+        ),
+        RuleSpec(
+            "project_disclosure_audit",
+            "scripts/project_disclosure_audit.py",
+            (
+                CODE,
+                INDICATORS_CSV,
+                INDICATORS_JSON,
+                RELATIONS_JSON,
+                PROJECT_CSV,
+                PROJECT_JSON,
+                PROJECT_RELATIONS,
+                FUNNEL_JSON,
+            ),
+            (PROJECT_AUDIT,),
+            ("disclosure_min_n", "disclosure_zero_full_min_n"),
+            "logs/{edition}/project_disclosure_audit.log",
+            "Audit national and project figures together: no withheld count recoverable.",
+        ),
+        RuleSpec(
             "build_metadata",
             "scripts/build_metadata.py",
             (CODE, RAW, LOCK),
@@ -283,11 +335,14 @@ RULES: dict[str, RuleSpec] = {
                 COMPONENTS_CSV,
                 DISCLOSURE_LOG,
                 DISCLOSURE_AUDIT,
+                PROJECT_AUDIT,
                 RELATIONS_JSON,
                 BUILD_METADATA,
                 CLEANING_LOG,
                 FIGURE_SVG,
                 FIGURE_JSON,
+                FUNNEL_SVG,
+                FUNNEL_JSON,
             ),
             (REPORT_HTML, REPORT_PDF),
             (
@@ -381,6 +436,8 @@ def expand(
         return [template.format(table=t, **subst) for t in CLEANED]
     if "{fig}" in template:
         return [template.format(fig=f, **subst) for f in figure_ids()]
+    if "{funnel}" in template:
+        return [template.format(funnel=f, **subst) for f in _workflow.FUNNEL_IDS]
     return [template.format(**subst)]
 
 
@@ -418,7 +475,8 @@ def producing_rule(path: str) -> str | None:
             for key, rx in (
                 ("edition", r"\d{4}"),
                 ("table", "|".join(CLEANED)),
-                ("fig", r"fig-[a-z0-9-]+"),
+                ("fig", "|".join(map(re.escape, figure_ids()))),
+                ("funnel", "|".join(map(re.escape, _workflow.FUNNEL_IDS))),
                 ("version", r"\d{4}\.\d+"),
                 ("stem", r"integratiescan-\d{4}-v\d{4}\.\d+"),
             ):

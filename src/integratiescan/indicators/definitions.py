@@ -775,3 +775,46 @@ SUMS = (
 REGISTRY = Registry(
     (*PROJECT_FAMILIES, *QUESTIONNAIRE_FAMILIES, *MATCH_FAMILIES, *COMPONENT_FAMILIES), SUMS
 )
+
+# --------------------------------------------------------------------------- per project
+
+#: What a project reports about its own participants: shown on its factsheet only (the
+#: national report has no such figure).
+PARTICIPANT_FAMILIES = (
+    count(
+        "proj-deelnemers-gestart-n",
+        "projecten",
+        "Aantal deelnemers dat aan het project begon, zoals gemeld door het project",
+        PROJECTS,
+        statistic=Total(("deelnemers_gestart",)),
+    ),
+    count(
+        "proj-deelnemers-afgerond-n",
+        "projecten",
+        "Aantal deelnemers dat het project afrondde, zoals gemeld door het project",
+        PROJECTS,
+        statistic=Total(("deelnemers_afgerond",)),
+    ),
+)
+
+#: The national families a factsheet shows, computed per project (indicators.projects).
+PROJECT_MEASURES = (
+    *(item.measure for item in T1_ITEMS),
+    "vl-t0-n",
+    "vl-t1-n",
+    "vl-gepaard-n",
+    "vl-gepaard-pct",
+    "vl-graag-t0",
+    "vl-graag-t1",
+    "vl-graag-verandering",
+    "mt-koppelingen-n",
+    "mt-3mnd",
+    "mt-geenklik",
+    "comp-pct",
+)
+
+#: The families of a project's rows: its participants, then the national families above.
+PROJECT_REGISTRY = Registry(
+    (*PARTICIPANT_FAMILIES, *REGISTRY.only(PROJECT_MEASURES).entries),
+    REGISTRY.only(PROJECT_MEASURES).sums,
+)

@@ -22,7 +22,7 @@ an internal file: do not publish it as is.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -304,14 +304,20 @@ def reason_secondary(protects: str) -> str:
     return f"secundair onderdrukt: voorkomt terugrekenen van {protects}"
 
 
-def _complement(table: pd.DataFrame, relations: Sequence[Relation], target_row: str) -> str | None:
+def _complement(
+    table: pd.DataFrame,
+    relations: Sequence[Relation],
+    target_row: str,
+    fixed: frozenset[str] = frozenset(),
+) -> str | None:
     """The published row to withhold next so that *target_row* cannot be recomputed.
 
     Candidates: published, non-administrative rows with a count in a relation that reaches
     the target row directly or through withheld counts (the attacker's chains). Rule (least
     information lost, deterministic): the nearest in that chain; then a row that is not an
     ``alle`` row (the figures the headline rests on); a part before a total; the smallest
-    count; then the indicator id.
+    count; then the indicator id. Rows in *fixed* (an already published table) are never
+    chosen.
     """
     rows = table.set_index("indicator_id")
     published = set(rows.index[~rows["suppressed"].astype(bool)])
@@ -328,12 +334,15 @@ def _complement(table: pd.DataFrame, relations: Sequence[Relation], target_row: 
                 for c in (r.total, *r.parts):
                     i = c.indicator_id
                     if i in published and i in rows.index:
-                        if str(rows.at[i, "domain"]) in ADMINISTRATIVE_DOMAINS:
+                        if i in fixed or str(rows.at[i, "domain"]) in ADMINISTRATIVE_DOMAINS:
                             continue
                         value = _number(rows.at[i, c.field])
                         if value is None:
                             continue
                         alle = str(rows.at[i, "group"]) == "alle"
+                        if fixed:  # rows added to a published table (projects): all of them
+                            # are group "alle"; spare the all-cohort cell (the headline) instead
+                            alle = alle and pd.isna(rows.at[i, "cohort"])
                         score = (alle, c == r.total, value, i)
                         best = score if best is None or score < best else best
                     elif i not in seen:
@@ -349,13 +358,16 @@ def secondary_suppression(
     relations: Sequence[Relation],
     min_n: int = 10,
     zero_full_min: int = 20,
+    fixed: frozenset[str] = frozenset(),
+    block: Callable[[str], str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Withhold complementary rows until the audit finds every withheld count protected.
 
     One row at a time: the first unprotected count (by id) gets the complement chosen by
     `_complement`, then the table is audited again. Returns (table, log) with a log row per
     secondary suppression (rule ``secundair``). A table with nothing withheld is returned
-    unchanged. Raises ValueError when a withheld count cannot be protected.
+    unchanged. Raises ValueError when a withheld count cannot be protected. Rows in *fixed*
+    (the national table, when the project rows are added to it) are never withheld here.
     """
     from integratiescan.audit.disclosure_audit import first_derivable, iter_findings
 
@@ -368,7 +380,9 @@ def secondary_suppression(
         for f in (
             []
             if finding
-            else iter_findings(out, relations, min_n, zero_full_min, frozenset(protected))
+            else iter_findings(
+                out, relations, min_n, zero_full_min, frozenset(protected), block=block
+            )
         ):
             if f.protected:
                 protected.add(f.target)
@@ -382,7 +396,7 @@ def secondary_suppression(
         if finding is None:
             return out, log
         full_pass = False
-        row = _complement(out, relations, finding.indicator_id)
+        row = _complement(out, relations, finding.indicator_id, fixed)
         if row is None:
             raise ValueError("disclosure: no complementary cell protects " + finding.message())
         reason = reason_secondary(finding.indicator_id)

@@ -300,6 +300,25 @@ class Registry:
                 return f
         raise KeyError(measure)
 
+    def only(self, measures: Sequence[str]) -> Registry:
+        """The families named in *measures* (registry order, published together as before),
+        with the declared sums whose total and parts are all kept (a sum missing a part
+        would claim too much)."""
+        keep = set(measures)
+        unknown = keep - {f.measure for f in self.families()}
+        if unknown:
+            raise KeyError(sorted(unknown))
+        entries: list[Entry] = []
+        for e in self.entries:
+            if isinstance(e, Together):
+                kept = tuple(f for f in e.families if f.measure in keep)
+                if kept:
+                    entries.append(Together(kept) if len(kept) > 1 else kept[0])
+            elif e.measure in keep:
+                entries.append(e)
+        sums = tuple(s for s in self.sums if {s.total[0], *(m for m, _ in s.parts)} <= keep)
+        return Registry(tuple(entries), sums)
+
     def with_entries(self, *entries: Entry, sums: Sequence[Additive] = ()) -> Registry:
         """This registry plus more families (a test, or a new indicator under review)."""
         return Registry((*self.entries, *entries), (*self.sums, *sums))

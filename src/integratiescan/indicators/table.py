@@ -37,6 +37,10 @@ COLUMNS = [
     "source_tables",
 ]
 
+#: The project table (``results/<edition>/projects/indicators.csv``): one row per project
+#: and indicator; ``indicator_id`` is the national row's id of the same measure and cell.
+PROJECT_COLUMNS = ["project_id", *COLUMNS]
+
 
 class IndicatorTableError(ValueError):
     """The file is not an indicator table as the indicator step writes it."""
@@ -65,4 +69,23 @@ def read_text(path: str | os.PathLike[str], required: Sequence[str] = COLUMNS) -
     """
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     validate(frame, path, required)
+    return frame
+
+
+def read_projects(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """The project table, every cell as the text in the file, validated: its columns, and
+    one row per (project_id, indicator_id)."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    missing = [c for c in PROJECT_COLUMNS if c not in frame.columns]
+    if missing:
+        raise IndicatorTableError(f"{os.fspath(path)}: missing columns {missing}")
+    dups = frame.duplicated(["project_id", "indicator_id"])
+    if dups.any():
+        first = frame.loc[dups, ["project_id", "indicator_id"]].iloc[0].tolist()
+        raise IndicatorTableError(f"{os.fspath(path)}: duplicate rows for {first}")
+    empty = frame["project_id"].eq("")
+    if empty.any():
+        raise IndicatorTableError(
+            f"{os.fspath(path)}: line {int(empty.idxmax()) + 2}: project_id is empty"
+        )
     return frame

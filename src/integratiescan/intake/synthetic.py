@@ -1047,11 +1047,60 @@ def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | Path) -> lis
     return paths
 
 
+def scale_projects(
+    tables: Mapping[str, pd.DataFrame], n: int, scope_rounds: Sequence[str]
+) -> dict[str, pd.DataFrame]:
+    """The edition with *n* integration projects in scope (factsheet benchmarks, issue #18).
+
+    The in-scope integration projects are cloned round-robin (ids ``MDT-<round>X<k>-<nnnn>``,
+    names with a number); each project's respondents and matches are dealt over its clones,
+    so the national totals of the questionnaire and the matches stay those of the edition.
+    """
+    projects = tables["projecten"]
+    scope = projects["ronde"].isin(list(scope_rounds)) & (
+        projects["integratie_nieuwkomers"] == "ja"
+    )
+    base = projects[scope].sort_values("project_id").reset_index(drop=True)
+    if n < 1 or base.empty:
+        raise ValueError("need n >= 1 and at least one integration project in scope")
+    clones, owners = [], {}
+    for k in range(n):
+        src = base.iloc[k % len(base)]
+        row = src.copy()
+        if k >= len(base):
+            row["project_id"] = f"MDT-{src['ronde']}X{k // 10000}-{k % 10000:04d}"
+            row["projectnaam"] = f"{src['projectnaam']} {k // len(base) + 1}"
+        owners.setdefault(src["project_id"], []).append(row["project_id"])
+        clones.append(row)
+    out = dict(tables)
+    out["projecten"] = pd.concat([projects[~scope], pd.DataFrame(clones)], ignore_index=True)
+    for name in ("vragenlijst_t0", "vragenlijst_t1", "maatjes"):
+        frame = tables[name].copy()
+        if name == "vragenlijst_t1":  # a respondent's T0 and T1 rows go to the same clone
+            t0 = out["vragenlijst_t0"].set_index("respondent_id")["project_id"]
+            frame["project_id"] = frame["respondent_id"].map(t0).fillna(frame["project_id"])
+        else:
+            for pid, group in frame.groupby("project_id").groups.items():
+                if pid in owners:
+                    targets = owners[pid]
+                    frame.loc[group, "project_id"] = [
+                        targets[i % len(targets)] for i in range(len(group))
+                    ]
+        out[name] = frame
+    return out
+
+
 def write_edition(
     edition: int,
     out_dir: str | Path,
     seed: int = DEFAULT_SEED,
     respondents: int | None = None,
+    projects: int | None = None,
+    scope_rounds: Sequence[str] = (),
 ) -> list[Path]:
-    """Generate one edition and write its four CSV files to *out_dir*."""
-    return write_tables(generate_edition(edition, seed, respondents), out_dir)
+    """Generate one edition and write its four CSV files to *out_dir* (with *projects*:
+    that many integration projects in *scope_rounds*, see :func:`scale_projects`)."""
+    tables = generate_edition(edition, seed, respondents)
+    if projects is not None:
+        tables = scale_projects(tables, projects, scope_rounds)
+    return write_tables(tables, out_dir)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Any
 
 from .. import atomic
 from .cache import ExecutionCache
-from .execute import MD_ESCAPE, RenderError, execute_qmd
+from .execute import MD_ESCAPE, RenderError, SharedKernel, execute_qmd
 from .meta import (
     dump_yaml,
     execute_defaults,
@@ -23,7 +25,7 @@ from .meta import (
     merged_metadata,
     normalize_authors,
 )
-from .qmd import QmdError, parse_qmd
+from .qmd import Qmd, QmdError, parse_qmd
 
 TEMPLATES = resources.files("integratiescan.render") / "templates"
 LABELS = {
@@ -196,6 +198,7 @@ def _pandoc_cmd(
     css: str | None = None,
     source_format: str = "markdown",
     resource_dir: Path | None = None,
+    citeproc: bool = True,
 ) -> list[str]:
     """pandoc's command line for one format (*md* None: the document comes on stdin).
 
@@ -209,7 +212,7 @@ def _pandoc_cmd(
         f"--from={source_format}",
         f"--metadata-file={meta_file}",
         f"--lua-filter={_template('quarto.lua')}",
-        "--citeproc",
+        *(["--citeproc"] if citeproc else []),
         "--standalone",
         "--wrap=none",
         f"--output={out}",
@@ -234,24 +237,44 @@ def _pandoc_cmd(
     return cmd
 
 
-def _compile_typst(typ: Path, timestamp: float, warnings: list[str]) -> bytes:
+def _compile_typst(typ: Path, timestamp: float, warnings: list[str], compiler: Any = None) -> bytes:
+    """PDF bytes of *typ* (PDF/UA-1 when possible). *compiler*: a ``typst.Compiler`` whose
+    fonts a batch loads once; by default a fresh one per call (``typst.compile``)."""
     import typst
 
-    kwargs: dict[str, Any] = {
-        "root": "/",
-        "ignore_system_fonts": True,
-        "timestamp": int(timestamp),
-    }
+    kwargs: dict[str, Any] = {"timestamp": int(timestamp)}
+    if compiler is None:
+        kwargs.update(root="/", ignore_system_fonts=True)
+        run = functools.partial(typst.compile, str(typ))
+    else:
+        run = functools.partial(compiler.compile, str(typ))
     try:
-        return typst.compile(str(typ), pdf_standards=["ua-1"], **kwargs)
+        return run(pdf_standards=["ua-1"], **kwargs)
     except Exception as exc:  # fall back to an untagged-standard PDF
         first = str(exc)
         try:
-            data = typst.compile(str(typ), **kwargs)
+            data = run(**kwargs)
         except Exception as exc2:
             raise RenderError(f"typst failed: {exc2}") from exc2
         warnings.append(f"PDF/UA-1 not possible, wrote a plain PDF: {first.splitlines()[0]}")
         return data
+
+
+def kernel_name_of(meta: dict[str, Any]) -> str:
+    """The kernel the front matter asks for (``jupyter:``), else ``python3``."""
+    jupyter = meta.get("jupyter")
+    if isinstance(jupyter, dict):
+        return str(jupyter.get("kernelspec", {}).get("name", "python3"))
+    return str(jupyter or "python3")
+
+
+def citeproc_on(meta: dict[str, Any]) -> bool:
+    """Citations through pandoc's citeproc unless the document says ``citeproc: false``
+    (a document without references, such as a factsheet, saves citeproc's start-up)."""
+    return meta.get("citeproc") is not False
+
+
+TypstCompile = Callable[[Path, float, list[str]], bytes]
 
 
 def render_embedded(
@@ -263,15 +286,20 @@ def render_embedded(
     output_stem: str,
     cache_dir: Path | None = None,
     html_after_body: str = "",
+    *,
+    parsed: tuple[Qmd, dict[str, Any]] | None = None,
+    shared: SharedKernel | None = None,
+    compile_typst: TypstCompile | None = None,
 ) -> RenderResult:
+    """Render one document. A batch (:mod:`integratiescan.render.batch`) passes the
+    *parsed* document, a *shared* kernel and a *compile_typst* with the fonts loaded once;
+    every other step is this function's, so the bytes are those of a single render."""
     t_start = time.perf_counter()
     result = RenderResult(engine="embedded")
     doc_dir = qmd_path.parent
-    try:
-        qmd = parse_qmd(qmd_path.read_text(encoding="utf-8"))
-    except QmdError as exc:
-        raise RenderError(f"{qmd_path.name}: {exc}") from exc
-    meta = merged_metadata(doc_dir, qmd.front_matter, metadata)
+    if parsed is None:
+        parsed = parse_document(qmd_path, metadata)
+    qmd, meta = parsed
     keep_md = bool(meta.get("keep-md"))
     keep_typ = bool(meta.get("keep-typ")) or bool(format_metadata(meta, "pdf").get("keep-typ"))
 
@@ -287,10 +315,9 @@ def render_embedded(
             execute_defaults(meta),
             figure_settings(meta, to),
             params=params,
-            kernel_name=str(meta.get("jupyter") or "python3")
-            if not isinstance(meta.get("jupyter"), dict)
-            else str(meta["jupyter"].get("kernelspec", {}).get("name", "python3")),
+            kernel_name=kernel_name_of(meta),
             cache=ExecutionCache(cache_dir) if cache_dir is not None else None,
+            shared=shared,
         )
         result.execution = executed.cache
         result.timings["kernel_start"] = executed.kernel_start
@@ -305,69 +332,111 @@ def render_embedded(
             atomic.write_text(
                 output_dir / f"{output_stem}.embedded.md", f"---\n{front}---\n\n{markdown}"
             )
-
-        # pandoc, all formats in parallel
-        t0 = time.perf_counter()
-        procs: dict[str, tuple[subprocess.Popen[bytes], Path]] = {}
-        for fmt in to:
-            fmeta = _pandoc_meta(format_metadata(meta, fmt), fmt)
-            meta_file = work / f"meta-{fmt}.yaml"
-            meta_file.write_text(dump_yaml(fmeta, sort_keys=True), encoding="utf-8")
-            out = work / (f"{output_stem}.html" if fmt == "html" else f"{output_stem}.typ")
-            after = after_body_file(work, html_after_body) if fmt == "html" else None
-            cmd = _pandoc_cmd(fmt, md, meta_file, out, fmeta, after_body=after)
-            procs[fmt] = (
-                subprocess.Popen(cmd, cwd=doc_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE),
-                out,
-            )
-        stderr: dict[str, str] = {}
-
-        def finish(fmt: str) -> None:
-            proc = procs[fmt][0]
-            _stdout, err = proc.communicate()
-            stderr[fmt] = err.decode("utf-8", "replace")
-            if proc.returncode != 0:
-                raise RenderError(
-                    f"pandoc failed for {fmt} (exit {proc.returncode}):\n{stderr[fmt]}"
-                )
-            result.timings[f"pandoc_{fmt}"] = time.perf_counter() - t0
-
-        typst_warnings: list[str] = []
-        try:
-            # The PDF needs a second step: typst compiles it while pandoc still writes the HTML.
-            if "pdf" in procs:
-                finish("pdf")
-                t1 = time.perf_counter()
-                typ = procs["pdf"][1]
-                if keep_typ:
-                    atomic.write_bytes(output_dir / f"{output_stem}.typ", typ.read_bytes())
-                pdf = _compile_typst(typ, _epoch(), typst_warnings)
-                target = output_dir / f"{output_stem}.pdf"
-                atomic.write_bytes(target, pdf)
-                result.outputs["pdf"] = target
-                result.timings["typst"] = time.perf_counter() - t1
-            if "html" in procs:
-                finish("html")
-                target = output_dir / f"{output_stem}.html"
-                atomic.write_bytes(target, procs["html"][1].read_bytes())
-                result.outputs["html"] = target
-        finally:
-            for proc, _out in procs.values():
-                if proc.poll() is None:  # a failure elsewhere: do not leave pandoc running
-                    proc.kill()
-                    proc.wait()
-        seen: set[str] = set()
-        for fmt in procs:  # warnings in the order of the formats asked for
-            for w in _stderr_warnings(stderr[fmt]):
-                if w not in seen:
-                    seen.add(w)
-                    result.warnings.append(w)
-        result.warnings.extend(typst_warnings)
-        result.timings["pandoc"] = max(result.timings[f"pandoc_{fmt}"] for fmt in procs)
-        result.timings.setdefault("typst", 0.0)
-        result.outputs = {fmt: result.outputs[fmt] for fmt in to if fmt in result.outputs}
+        _convert(
+            result,
+            md,
+            meta,
+            to,
+            doc_dir,
+            work,
+            output_dir,
+            output_stem,
+            html_after_body,
+            keep_typ,
+            compile_typst or _compile_typst,
+        )
     result.timings["total"] = time.perf_counter() - t_start
     return result
+
+
+def parse_document(qmd_path: Path, metadata: dict[str, Any] | None) -> tuple[Qmd, dict[str, Any]]:
+    """The parsed .qmd and its merged metadata (_quarto.yml < front matter < -M)."""
+    try:
+        qmd = parse_qmd(qmd_path.read_text(encoding="utf-8"))
+    except QmdError as exc:
+        raise RenderError(f"{qmd_path.name}: {exc}") from exc
+    return qmd, merged_metadata(qmd_path.parent, qmd.front_matter, metadata)
+
+
+def _convert(
+    result: RenderResult,
+    md: Path,
+    meta: dict[str, Any],
+    to: tuple[str, ...],
+    doc_dir: Path,
+    work: Path,
+    output_dir: Path,
+    output_stem: str,
+    html_after_body: str,
+    keep_typ: bool,
+    compile_typst: TypstCompile,
+) -> None:
+    """pandoc for every format (in parallel), then Typst for the PDF; outputs atomically."""
+    t0 = time.perf_counter()
+    procs: dict[str, tuple[subprocess.Popen[bytes], Path]] = {}
+    for fmt in to:
+        fmeta = _pandoc_meta(format_metadata(meta, fmt), fmt)
+        meta_file = work / f"meta-{fmt}.yaml"
+        meta_file.write_text(dump_yaml(fmeta, sort_keys=True), encoding="utf-8")
+        out = work / (f"{output_stem}.html" if fmt == "html" else f"{output_stem}.typ")
+        after = after_body_file(work, html_after_body) if fmt == "html" else None
+        cmd = _pandoc_cmd(
+            fmt,
+            md,
+            meta_file,
+            out,
+            fmeta,
+            after_body=after,
+            citeproc=citeproc_on(format_metadata(meta, fmt)),
+        )
+        procs[fmt] = (
+            subprocess.Popen(cmd, cwd=doc_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE),
+            out,
+        )
+    stderr: dict[str, str] = {}
+
+    def finish(fmt: str) -> None:
+        proc = procs[fmt][0]
+        _stdout, err = proc.communicate()
+        stderr[fmt] = err.decode("utf-8", "replace")
+        if proc.returncode != 0:
+            raise RenderError(f"pandoc failed for {fmt} (exit {proc.returncode}):\n{stderr[fmt]}")
+        result.timings[f"pandoc_{fmt}"] = time.perf_counter() - t0
+
+    typst_warnings: list[str] = []
+    try:
+        # The PDF needs a second step: typst compiles it while pandoc still writes the HTML.
+        if "pdf" in procs:
+            finish("pdf")
+            t1 = time.perf_counter()
+            typ = procs["pdf"][1]
+            if keep_typ:
+                atomic.write_bytes(output_dir / f"{output_stem}.typ", typ.read_bytes())
+            pdf = compile_typst(typ, _epoch(), typst_warnings)
+            target = output_dir / f"{output_stem}.pdf"
+            atomic.write_bytes(target, pdf)
+            result.outputs["pdf"] = target
+            result.timings["typst"] = time.perf_counter() - t1
+        if "html" in procs:
+            finish("html")
+            target = output_dir / f"{output_stem}.html"
+            atomic.write_bytes(target, procs["html"][1].read_bytes())
+            result.outputs["html"] = target
+    finally:
+        for proc, _out in procs.values():
+            if proc.poll() is None:  # a failure elsewhere: do not leave pandoc running
+                proc.kill()
+                proc.wait()
+    seen: set[str] = set()
+    for fmt in procs:  # warnings in the order of the formats asked for
+        for w in _stderr_warnings(stderr[fmt]):
+            if w not in seen:
+                seen.add(w)
+                result.warnings.append(w)
+    result.warnings.extend(typst_warnings)
+    result.timings["pandoc"] = max(result.timings[f"pandoc_{fmt}"] for fmt in procs)
+    result.timings.setdefault("typst", 0.0)
+    result.outputs = {fmt: result.outputs[fmt] for fmt in to if fmt in result.outputs}
 
 
 def _epoch() -> float:

@@ -469,6 +469,16 @@ local pass_format = {
   end,
 }
 
+-- Typst reads "-" before a digit after a space as a minus sign ("x -2" prints "x −2");
+-- text is text, so a hyphen at the start of a word stays a hyphen (issue #18: names are data).
+local pass_literal_hyphen = {
+  Str = function(s)
+    if IS_TYPST and s.text:match("^%-%d") then
+      return { pandoc.RawInline("typst", "\\-"), pandoc.Str(s.text:sub(2)) }
+    end
+  end,
+}
+
 return {
   read_meta,
   pass_raw,
@@ -478,4 +488,5 @@ return {
   pass_refs,
   pass_callouts,
   pass_format,
+  pass_literal_hyphen,
 }

@@ -1,0 +1,52 @@
+"""Funnel plots: the limits, and what the caption counts (drawn, outside, left out)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from integratiescan.figures import funnel
+from integratiescan.indicators.disclosure import reason_min_n
+
+
+def test_limits_narrow_with_n_and_hold_the_level() -> None:
+    from scipy.stats import binom
+
+    n = np.array([20, 80, 320])
+    low, high = funnel.limits(0.7, n, 0.95)
+    assert (np.diff(high - low) < 0).all() and (low < 0.7).all() and (high > 0.7).all()
+    # about 2.5% of binomial shares fall above the upper limit
+    above = 1 - binom.cdf(np.floor(high * n), n, 0.7)
+    assert above == pytest.approx([0.025] * 3, abs=0.03)
+    wide_low, wide_high = funnel.limits(0.7, n, 0.998)
+    assert (wide_low <= low).all() and (wide_high >= high).all()
+
+
+def _row(pid: str, value: str, den: str, suppressed: bool = False, reason: str = "") -> dict:
+    return {
+        "project_id": pid,
+        "indicator_id": "vl-afkomst-call-alle",
+        "value": value,
+        "denominator": den,
+        "suppressed": str(suppressed),
+        "suppression_reason": reason,
+    }
+
+
+def test_funnel_counts_what_the_caption_says() -> None:
+    projects = pd.DataFrame(
+        [
+            _row("MDT-A-0001", "70.0", "50"),
+            _row("MDT-A-0002", "100.0", "60"),  # far above: outside both limits
+            _row("MDT-A-0003", "", "", True, reason_min_n(10)),
+            _row("MDT-A-0004", "", "", True, "secundair onderdrukt: voorkomt terugrekenen van x"),
+        ]
+    )
+    national = pd.DataFrame({"indicator_id": ["vl-afkomst-call-alle"], "value": ["70.0"]})
+    f = funnel.funnel("fig-trechter-afkomst", projects, national)
+    assert (f.projects, f.drawn, f.too_few, f.withheld) == (4, 2, 1, 1)
+    assert f.outside == {0.95: 1, 0.998: 1}
+    alt = funnel.alt_text(f)
+    assert "2 projecten getekend" in alt and "1 buiten de 99,8%-grenzen" in alt
+    assert "1 project met te weinig respondenten" in alt and "MDT-A" not in alt
