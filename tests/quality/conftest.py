@@ -15,11 +15,14 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +54,18 @@ GIT_ENV = {
     "GIT_CONFIG_GLOBAL": os.devnull,
     "GIT_CONFIG_NOSYSTEM": "1",
 }
+
+
+#: .ci/run runs the cluster tests (another pytest process) while the main run runs. The main
+#: run gets PUBLISH_BUILD, a folder: as soon as its 2023 session build is done it writes
+#: `2023.json` there (where the build is and how it ended). The cluster run gets
+#: REFERENCE_BUILD, the same folder: its `built_2023` waits for that file and uses that
+#: build (same commit, same SOURCE_DATE_EPOCH, so the same bytes; `test_reproducible.py`
+#: checks that two clean builds agree) instead of making the same build a second time on
+#: the same two cores. Unset (the README's test command alone): each run builds its own.
+PUBLISH_BUILD = "INTEGRATIESCAN_PUBLISH_BUILD"
+REFERENCE_BUILD = "INTEGRATIESCAN_REFERENCE_BUILD"
+REFERENCE_WAIT = 900  # seconds the cluster run waits for the main run's build, then builds
 
 
 def build_env() -> dict[str, str]:
@@ -214,6 +229,7 @@ class _StartedBuild:
 
 
 _STARTED: dict[str, _StartedBuild] = {}
+_SOURCE: list[Path] = []  # the source repository made when the tests were collected
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -270,13 +286,53 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         return
     factory: pytest.TempPathFactory = config._tmp_path_factory  # the tmp_path_factory fixture
     source = make_source_repo(factory.mktemp("source") / "integratiescan")
-    _STARTED["2023"] = _StartedBuild(source, factory.mktemp("build") / "integratiescan")
+    _SOURCE.append(source)
+    if not os.environ.get(REFERENCE_BUILD):  # else built_2023 is the main run's build
+        _STARTED["2023"] = _StartedBuild(source, factory.mktemp("build") / "integratiescan")
     for name, (args, prepare, used_through) in BACKGROUND_BUILDS.items():
         if _needs(session, *used_through):
             work = factory.mktemp(name) / "integratiescan"
             _STARTED[name] = _StartedBuild(source, work, args, prepare)
     for started in _STARTED.values():
         started.start()
+    if os.environ.get(PUBLISH_BUILD):
+        threading.Thread(
+            target=_publish, args=(Path(os.environ[PUBLISH_BUILD]),), daemon=True
+        ).start()
+
+
+def _publish(folder: Path) -> None:
+    """Tell the cluster run where this run's 2023 session build is, once it has ended (or
+    that there is none: the cluster run then builds its own at once)."""
+    from integratiescan.atomic import write_text
+
+    started = _STARTED.get("2023")
+    record: dict[str, object] = {"root": None, "returncode": None}
+    if started is not None and started.proc is not None:
+        record = {"root": str(started.work), "returncode": started.proc.wait()}
+    write_text(folder / "2023.json", json.dumps(record) + "\n")
+
+
+def _published_build() -> tuple[Path, subprocess.CompletedProcess[str]] | None:
+    """The main run's 2023 session build (see REFERENCE_BUILD) when it succeeded, else None."""
+    folder = os.environ.get(REFERENCE_BUILD)
+    if not folder:
+        return None
+    record_file = Path(folder) / "2023.json"
+    deadline = time.monotonic() + REFERENCE_WAIT
+    while not record_file.exists() and time.monotonic() < deadline:
+        time.sleep(1)
+    if not record_file.exists():
+        return None
+    record = json.loads(record_file.read_text(encoding="utf-8"))
+    if record["root"] is None or record["returncode"] != 0:
+        return None
+    work = Path(record["root"])
+    streams = [
+        (work.parent / name).read_text(encoding="utf-8", errors="replace")
+        for name in ("snakemake.out", "snakemake.err")
+    ]
+    return work, subprocess.CompletedProcess(["snakemake"], 0, *streams)
 
 
 @dataclass(frozen=True)
@@ -327,8 +383,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 @pytest.fixture(scope="session")
 def source_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project, committed once in a temporary git repository."""
-    if "2023" in _STARTED:
-        return _STARTED["2023"].source
+    if _SOURCE:
+        return _SOURCE[0]
     return make_source_repo(tmp_path_factory.mktemp("source") / "integratiescan")
 
 
@@ -336,7 +392,10 @@ def source_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def built_2023(source_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Build:
     """One clean build of the 2023 edition (`snakemake --cores 2`), shared by the gates."""
     started = _STARTED.get("2023")
-    if started is not None:  # started when the tests were collected
+    published = _published_build()
+    if published is not None:  # the main run's build (.ci/run's cluster run)
+        work, proc = published
+    elif started is not None:  # started when the tests were collected
         work, proc = started.work, started.finish()
     else:
         work = clone_project(source_repo, tmp_path_factory.mktemp("build") / "integratiescan")
