@@ -102,6 +102,13 @@ def built(tmp_path_factory) -> Path:
     targets = [f"results/{EDITION}/indicators.csv"]
     targets += [f"figures/{EDITION}/{fig}.json" for fig in provenance.figure_ids()]
     targets.append(f"results/{EDITION}/disclosure-audit.json")
+    # the project steps (#18) too: the crate lists their files (test_crate_loads_...)
+    cfg = audit_edition.load_config(EDITION, root)
+    targets += sorted(
+        path
+        for path, rule in provenance.artefacts(EDITION, cfg, root).items()
+        if rule in ("project_indicators", "funnel", "project_disclosure_audit")
+    )
     proc = subprocess.run(
         [SNAKEMAKE, "--cores", "2", *targets], cwd=root, capture_output=True, text=True
     )

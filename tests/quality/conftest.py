@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import csv
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -186,9 +188,11 @@ class _StartedBuild:
     prepare: Callable[[Path], None] | None = None  # changes the clone before the build
     proc: subprocess.Popen[bytes] | None = None
     streams: list[IO[bytes]] = field(default_factory=list)
+    clone: bool = True  # False: *work* is already there (a rebuild, not a clean build)
 
     def start(self) -> None:
-        clone_project(self.source, self.work)
+        if self.clone:
+            clone_project(self.source, self.work)
         if self.prepare is not None:
             self.prepare(self.work)
         self.streams = [
@@ -233,13 +237,17 @@ _SOURCE: list[Path] = []  # the source repository made when the tests were colle
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run the gates (the tests in this folder) after the other tests. The tests do not
-    depend on their order; this only gives the background session build time to finish."""
+    """Run the gates (the tests in this folder) after the other tests, and among them the
+    ones that wait for a follow-up build (:data:`FOLLOW_UPS`) last. The tests do not depend
+    on their order; this only gives the background builds time to finish."""
     here = Path(__file__).parent
     gates = [item for item in items if Path(item.path).is_relative_to(here)]
-    if gates and len(gates) < len(items):
-        chosen = set(map(id, gates))
-        items[:] = [i for i in items if id(i) not in chosen] + gates
+    waiting = [i for i in gates if set(getattr(i, "fixturenames", ())) & FOLLOW_UPS.keys()]
+    late = gates if len(gates) < len(items) else waiting
+    if late and len(late) < len(items):
+        late = [i for i in late if i not in waiting] + waiting
+        chosen = set(map(id, late))
+        items[:] = [i for i in items if id(i) not in chosen] + late
 
 
 def _edition_pdf(edition: int) -> str:
@@ -279,9 +287,14 @@ def _needs(session: pytest.Session, *fixtures: str) -> bool:
     )
 
 
+_WANTED: set[str] = set()  # the follow-ups (FOLLOW_UPS) a collected test uses
+_FOLLOWING: dict[str, object] = {}  # the follow-ups started, by fixture name
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the session builds now when any collected test needs them."""
     config = session.config
+    _WANTED.update(name for name in FOLLOW_UPS if _needs(session, name))
     if config.option.collectonly or not _needs(session, "built_2023"):
         return
     factory: pytest.TempPathFactory = config._tmp_path_factory  # the tmp_path_factory fixture
@@ -378,6 +391,10 @@ def built_small(source_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     for started in _STARTED.values():
         started.stop()
+    for follow_up in _FOLLOWING.values():
+        stop = getattr(follow_up, "stop", None)
+        if stop is not None:
+            stop()
 
 
 @pytest.fixture(scope="session")
@@ -412,4 +429,121 @@ def built_2023(source_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> B
     )
     for path in (build.html, build.pdf, build.crate):
         assert path.is_file(), f"{path} was not built"
+    for name in sorted(_WANTED):
+        started_follow_up(name, build, source_repo, tmp_path_factory)
     return build
+
+
+# --------------------------------------------------------------------------- follow-ups
+# Builds that start as soon as the 2023 session build is done (when a collected test uses
+# them): they run while the first gates (browser, PDF and page checks, mostly on one core)
+# leave the other core idle, and the tests that wait for them run last.
+
+Starter = Callable[[Build, Path, pytest.TempPathFactory], object]
+#: Follow-up fixture name -> what starts it, given the session build, the source repository
+#: and the tmp_path_factory; registered with :func:`follow_up` (also by test modules).
+FOLLOW_UPS: dict[str, Starter] = {}
+
+
+def follow_up(name: str) -> Callable[[Starter], Starter]:
+    """Register the starter of the follow-up that the session fixture *name* waits for."""
+
+    def register(start: Starter) -> Starter:
+        FOLLOW_UPS[name] = start
+        return start
+
+    return register
+
+
+def started_follow_up(name: str, build: Build, source: Path, tmp: pytest.TempPathFactory) -> object:
+    """The follow-up *name*, started now if the session build did not start it yet."""
+    if name not in _FOLLOWING:
+        _FOLLOWING[name] = FOLLOW_UPS[name](build, source, tmp)
+    return _FOLLOWING[name]
+
+
+def verify(root: Path, report: Path) -> subprocess.CompletedProcess[str]:
+    """`integratiescan verify <report>` in the project at *root*."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from integratiescan.cli import main; sys.exit(main(sys.argv[1:]))",
+            "--root",
+            str(root),
+            "verify",
+            str(report),
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def flip_first_origin_answer(path: Path, cohort: str) -> None:
+    """Change one T1 answer (ontmoet_andere_afkomst nee -> ja) of the given cohort."""
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    header = rows[0]
+    col, coh = header.index("ontmoet_andere_afkomst"), header.index("cohort")
+    row = next(r for r in rows[1:] if r[coh] == cohort and r[col] == "nee")
+    row[col] = "ja"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+@dataclass
+class AuditRebuild:
+    """test_audit_flow's project: a copy of the session build, verified, then one T1 answer
+    changed, verified again, and rebuilt as revision 2 (in the background)."""
+
+    root: Path
+    first: subprocess.CompletedProcess[str]  # verify of the report before the change
+    stale: subprocess.CompletedProcess[str]  # the same after the change
+    rebuild: _StartedBuild
+
+    def stop(self) -> None:
+        self.rebuild.stop()
+
+
+@follow_up("audit_rebuild")
+def _start_audit_rebuild(build: Build, source: Path, tmp: pytest.TempPathFactory) -> AuditRebuild:
+    root = tmp.mktemp("audit_rebuild") / "audit"
+    shutil.copytree(build.root, root, symlinks=True)
+    old_report = root / REPORT_HTML
+    first = verify(root, old_report)
+    flip_first_origin_answer(root / "data/raw/2023/vragenlijst_t1.csv", "2021")
+    stale = verify(root, old_report)
+    rebuild = _StartedBuild(root, root, ("--config", "revision=2"), clone=False)
+    rebuild.start()
+    return AuditRebuild(root, first, stale, rebuild)
+
+
+@follow_up("second_build_2023")
+def _start_second_build(build: Build, source: Path, tmp: pytest.TempPathFactory) -> _StartedBuild:
+    # Another fresh checkout of the same commit, in another (deeper) absolute path, so a
+    # leaked absolute path or a clock/random value shows up as a difference.
+    second = _StartedBuild(source, tmp.mktemp("second_build") / "elsewhere" / "second-checkout")
+    second.start()
+    return second
+
+
+@pytest.fixture(scope="session")
+def second_build_2023(
+    built_2023: Build, source_repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """A second clean build of the 2023 edition (another clone, another path), finished."""
+    started = started_follow_up("second_build_2023", built_2023, source_repo, tmp_path_factory)
+    assert isinstance(started, _StartedBuild)
+    return started.work, started.finish()
+
+
+@pytest.fixture(scope="session")
+def audit_rebuild(
+    built_2023: Build, source_repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[AuditRebuild, subprocess.CompletedProcess[str]]:
+    """test_audit_flow's project (:class:`AuditRebuild`) and its finished rebuild."""
+    started = started_follow_up("audit_rebuild", built_2023, source_repo, tmp_path_factory)
+    assert isinstance(started, AuditRebuild)
+    return started, started.rebuild.finish()

@@ -13,12 +13,15 @@ half-written file behind.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -29,10 +32,12 @@ from conftest import (
     artefact_hashes,
     build_env,
     clone_project,
+    follow_up,
     incomplete_outputs,
     leftover_temp_files,
     run_snakemake,
     snakemake_cmd,
+    started_follow_up,
 )
 
 SCENARIOS = {
@@ -163,14 +168,78 @@ def _checkout(rule: str, built: Build, source_repo: Path, dest: Path) -> Path:
     return dest
 
 
+def _killed_and_recovered(
+    rule: str, built: Build, source_repo: Path, dest: Path
+) -> tuple[Path, dict[str, object], list[str]]:
+    """The scenario of *rule*: where it ran, the state when killed, the recovery steps."""
+    work = _checkout(rule, built, source_repo, dest)
+    state = _kill_while_running(work, rule)
+    return work, state, _recover(work)
+
+
+class _InThread:
+    """A call running in a thread of its own; :meth:`result` re-raises what it raised."""
+
+    def __init__(self, call: Callable[[], object]) -> None:
+        self._outcome: list[tuple[bool, object]] = []
+        self._thread = threading.Thread(target=self._run, args=(call,), daemon=True)
+        self._thread.start()
+
+    def _run(self, call: Callable[[], object]) -> None:
+        try:
+            self._outcome.append((True, call()))
+        except BaseException as error:  # pytest.fail raises an OutcomeException
+            self._outcome.append((False, error))
+
+    def result(self, timeout: float) -> object:
+        self._thread.join(timeout)
+        assert self._outcome, f"the scenario did not end within {timeout:.0f} s"
+        ok, value = self._outcome[0]
+        if not ok:
+            assert isinstance(value, BaseException)
+            raise value
+        return value
+
+
+@follow_up("killed_builds")
+def _start_scenarios(
+    built: Build, source_repo: Path, tmp: pytest.TempPathFactory
+) -> dict[str, _InThread]:
+    """Both scenarios, each in a thread, started as soon as the session build is done (a
+    follow-up, see conftest): they run while the other gates leave a core idle."""
+    return {
+        rule: _InThread(
+            functools.partial(
+                _killed_and_recovered,
+                rule,
+                built,
+                source_repo,
+                tmp.mktemp(f"killed_{rule}") / "integratiescan",
+            )
+        )
+        for rule in SCENARIOS
+    }
+
+
+@pytest.fixture(scope="session")
+def killed_builds(
+    built_2023: Build, source_repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, _InThread]:
+    started = started_follow_up("killed_builds", built_2023, source_repo, tmp_path_factory)
+    assert isinstance(started, dict)
+    return started
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("rule", ["indicators", "report"])
 def test_killed_build_recovers_to_identical_bytes(
-    rule: str, built_2023: Build, source_repo: Path, tmp_path: Path
+    rule: str, built_2023: Build, killed_builds: dict[str, _InThread]
 ) -> None:
-    work = _checkout(rule, built_2023, source_repo, tmp_path / "integratiescan")
-    state = _kill_while_running(work, rule)
-    steps = _recover(work)
+    # the kill, then the recovery a user would do (see _killed_and_recovered), in a thread
+    # started when the session build was done
+    outcome = killed_builds[rule].result(timeout=1800)
+    assert isinstance(outcome, tuple)
+    work, state, steps = outcome
     print(f"\n{rule}: killed with {state}; recovered with {steps}")
 
     assert incomplete_outputs(work) == [], "outputs still marked incomplete after recovery"
