@@ -32,6 +32,7 @@ from typing import IO
 
 import pytest
 
+from integratiescan.atomic import write_text
 from integratiescan.workflow import copy_workflow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -59,15 +60,18 @@ GIT_ENV = {
 
 
 #: .ci/run runs the cluster tests (another pytest process) while the main run runs. The main
-#: run gets PUBLISH_BUILD, a folder: as soon as its 2023 session build is done it writes
-#: `2023.json` there (where the build is and how it ended). The cluster run gets
-#: REFERENCE_BUILD, the same folder: its `built_2023` waits for that file and uses that
-#: build (same commit, same SOURCE_DATE_EPOCH, so the same bytes; `test_reproducible.py`
-#: checks that two clean builds agree) instead of making the same build a second time on
-#: the same two cores. Unset (the README's test command alone): each run builds its own.
+#: run gets PUBLISH_BUILD, a folder: when its tests are collected it writes `main.json` there
+#: (its process id), and as soon as its 2023 session build has ended `2023.json` (where the
+#: build is and how it ended). The cluster run gets REFERENCE_BUILD, the same folder: its
+#: `built_2023` waits for `2023.json` as long as the main run lives, and uses that build
+#: (same commit, same SOURCE_DATE_EPOCH, so the same bytes; `test_reproducible.py` checks
+#: that two clean builds agree) instead of making the same build a second time on the same
+#: two cores. It makes its own when the main run's build failed, when the main run ended
+#: without one, or when the main run has not started within REFERENCE_START seconds. Unset
+#: (the README's test command alone): each run builds its own.
 PUBLISH_BUILD = "INTEGRATIESCAN_PUBLISH_BUILD"
 REFERENCE_BUILD = "INTEGRATIESCAN_REFERENCE_BUILD"
-REFERENCE_WAIT = 900  # seconds the cluster run waits for the main run's build, then builds
+REFERENCE_START = 600
 
 
 def build_env() -> dict[str, str]:
@@ -293,8 +297,16 @@ _FOLLOWING: dict[str, object] = {}  # the follow-ups started, by fixture name
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the session builds now when any collected test needs them."""
-    config = session.config
     _WANTED.update(name for name in FOLLOW_UPS if _needs(session, name))
+    _start_builds(session)
+    if os.environ.get(PUBLISH_BUILD):  # the record is written once the build has ended
+        folder = Path(os.environ[PUBLISH_BUILD])
+        write_text(folder / "main.json", json.dumps({"pid": os.getpid()}) + "\n")
+        threading.Thread(target=_publish, args=(folder,), daemon=True).start()
+
+
+def _start_builds(session: pytest.Session) -> None:
+    config = session.config
     if config.option.collectonly or not _needs(session, "built_2023"):
         return
     factory: pytest.TempPathFactory = config._tmp_path_factory  # the tmp_path_factory fixture
@@ -308,17 +320,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             _STARTED[name] = _StartedBuild(source, work, args, prepare)
     for started in _STARTED.values():
         started.start()
-    if os.environ.get(PUBLISH_BUILD):
-        threading.Thread(
-            target=_publish, args=(Path(os.environ[PUBLISH_BUILD]),), daemon=True
-        ).start()
 
 
 def _publish(folder: Path) -> None:
     """Tell the cluster run where this run's 2023 session build is, once it has ended (or
     that there is none: the cluster run then builds its own at once)."""
-    from integratiescan.atomic import write_text
-
     started = _STARTED.get("2023")
     record: dict[str, object] = {"root": None, "returncode": None}
     if started is not None and started.proc is not None:
@@ -326,14 +332,27 @@ def _publish(folder: Path) -> None:
     write_text(folder / "2023.json", json.dumps(record) + "\n")
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def _published_build() -> tuple[Path, subprocess.CompletedProcess[str]] | None:
     """The main run's 2023 session build (see REFERENCE_BUILD) when it succeeded, else None."""
     folder = os.environ.get(REFERENCE_BUILD)
     if not folder:
         return None
-    record_file = Path(folder) / "2023.json"
-    deadline = time.monotonic() + REFERENCE_WAIT
-    while not record_file.exists() and time.monotonic() < deadline:
+    record_file, main_file = Path(folder) / "2023.json", Path(folder) / "main.json"
+    deadline = time.monotonic() + REFERENCE_START
+    while not record_file.exists():
+        if main_file.exists():
+            if not _alive(json.loads(main_file.read_text(encoding="utf-8"))["pid"]):
+                break  # the main run ended (it may have written the record just before)
+        elif time.monotonic() > deadline:
+            break  # the main run did not start
         time.sleep(1)
     if not record_file.exists():
         return None
