@@ -93,9 +93,14 @@ def test_comparison_with_the_rest_of_the_country(unprotected_2023) -> None:
     nat = national.set_index("indicator_id")
     pid = by.loc[by["measure"] == "vl-afkomst", "denominator"].astype(float).idxmax().split("/")[0]
     x, n = (int(by.at[f"{pid}/vl-afkomst-call-alle", f]) for f in ("numerator", "denominator"))
-    big_x, big_n = (int(nat.at["vl-afkomst-call-alle", f]) for f in ("numerator", "denominator"))
+    # the rest of the country over the same cohort(s): a project of one cohort is compared
+    # in that cohort
+    parts = by[by.index.str.match(rf"{pid}/vl-afkomst-c\d{{4}}-alle$") & (by["n"] > 0)]
+    same = "call" if len(parts) > 1 else parts.index[0].split("-")[-2]
+    big_x, big_n = (int(nat.at[f"vl-afkomst-{same}-alle", f]) for f in ("numerator", "denominator"))
     d = stats.newcombe_unpaired(x, n, big_x - x, big_n - n)
     row = by.loc[f"{pid}/vl-afkomst-vs-rest-call-alle"]
+    assert ("in cohort" in row["definition_nl"]) == (same != "call")
     assert row["value"] == pytest.approx(100 * d.diff)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((100 * d.low, 100 * d.high))
     assert row["unit"] == "pp" and row["method"] == "newcombe-unpaired-10"
@@ -159,13 +164,13 @@ def one_small_project(tables_2023):
 def test_one_small_project_is_not_given_back_by_the_national_figure(one_small_project) -> None:
     national, relations, result, primary = one_small_project
     withheld = primary.table[primary.table["suppressed"].astype(bool)]
-    (small,) = set(withheld.loc[withheld["indicator_id"] == "vl-t1-n-c2022-alle", "project_id"])
-    key = f"{small}/vl-t1-n-c2022-alle"
+    (small,) = set(withheld.loc[withheld["indicator_id"] == "vl-t1-n-call-alle", "project_id"])
+    key = f"{small}/vl-t1-n-call-alle"
     combined = pd.concat([national, projects.combined_ids(result.table)], ignore_index=True)
     assert result.exact  # every respondent is in one of the three projects
     # national published, the small project's count withheld
     nat = national.set_index("indicator_id")
-    assert not nat.at["vl-t1-n-c2022-alle", "suppressed"]
+    assert not nat.at["vl-t1-n-call-alle", "suppressed"]
     rows = combined.set_index("indicator_id")
     assert rows.at[key, "suppressed"]
     # primary suppression alone leaks it: national minus the other two projects
@@ -173,7 +178,7 @@ def test_one_small_project_is_not_given_back_by_the_national_figure(one_small_pr
     found = da.first_derivable(leaky, [*relations, *primary.relations])
     assert found is not None and found.target.startswith(f"{small}/") and found.low < 10
     # after secondary suppression another project's count is withheld too ...
-    others = [f"{p}/vl-t1-n-c2022-alle" for p in result.projects if p != small]
+    others = [f"{p}/vl-t1-n-call-alle" for p in result.projects if p != small]
     assert rows.loc[others, "suppressed"].any()
     reasons = rows.loc[others, "suppression_reason"]
     assert reasons.str.startswith("secundair onderdrukt").any()
@@ -200,9 +205,9 @@ def test_block_ranges_equal_the_whole_linear_program(one_small_project) -> None:
 def test_withheld_comparisons_follow_their_project_figure(one_small_project) -> None:
     _, _, result, _ = one_small_project
     t = result.table.set_index(["project_id", "indicator_id"])
-    small = t.loc[(slice(None), "vl-t1-n-c2022-alle"), "n"].astype(float).fillna(0).idxmin()[0]
-    row = t.loc[(small, "vl-afkomst-vs-rest-c2022-alle")]
-    assert t.loc[(small, "vl-afkomst-c2022-alle"), "suppressed"]
+    small = t.loc[(slice(None), "vl-t1-n-call-alle"), "n"].astype(float).fillna(0).idxmin()[0]
+    row = t.loc[(small, "vl-afkomst-vs-rest-call-alle")]
+    assert t.loc[(small, "vl-afkomst-call-alle"), "suppressed"]
     assert row["suppressed"] and pd.isna(row["value"]) and pd.isna(row["ci_low"])
 
 

@@ -5,7 +5,7 @@ add up to it: a total minus the other parts gives it back. The audit takes what 
 (the counts of every published row), the additive relations between counts
 (:mod:`integratiescan.relations`), non-negativity, and computes for every withheld count the
 smallest and largest value consistent with all of it, by linear programming (the integrality
-relaxation, solved by HiGHS through :func:`scipy.optimize.linprog`). This is the attacker
+relaxation, solved by HiGHS through `highspy`, see `_Model`). This is the attacker
 model of the SDC literature (Hundepool et al. 2024, ch. 5, "disclosure by differencing"; the
 audit step of tau-ARGUS and sdcTable).
 
@@ -43,6 +43,11 @@ __all__ = [
     "relations_from_json",
     "relations_to_json",
 ]
+
+#: Column marking a row that is not published but whose counts are in relations (an
+#: unpublished part: the project table's per-cohort parts). Withheld; protected also when
+#: the published figures tell no more about it than its own block's do (`iter_findings`).
+HIDDEN = "hidden"
 
 #: Count columns of a row that the audit reasons about.
 AUDITED_FIELDS: tuple[str, ...] = ("numerator", "denominator", "n", "n_missing")
@@ -85,13 +90,16 @@ def relations_to_json(relations: Iterable[Relation]) -> list[dict]:
     ]
 
 
-def relations_json(relations: Iterable[Relation]) -> str:
-    """relations.json: the relations as a JSON document (deterministic, one per record)."""
+def relations_json(relations: Iterable[Relation], hidden: Sequence[dict] = ()) -> str:
+    """relations.json: the relations as a JSON document (deterministic, one per record);
+    *hidden*: counts that are in relations but in no published row (the project table's
+    per-cohort parts), which the audit must find protected as if withheld."""
     import json
 
-    return (
-        json.dumps({"relations": relations_to_json(relations)}, indent=1, ensure_ascii=False) + "\n"
-    )
+    doc: dict[str, Any] = {"relations": relations_to_json(relations)}
+    if hidden:
+        doc["hidden"] = list(hidden)
+    return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
 
 
 def relations_from_json(records: Iterable[dict]) -> list[Relation]:
@@ -171,21 +179,64 @@ def _components(constraints: list[_Constraint], free: set[Key]) -> dict[Key, int
     return {k: index[find(k)] for k in free}
 
 
-def _solve(c: np.ndarray, a_ub, b_ub, a_eq, b_eq, bounds) -> float:
-    """The minimum of c @ x (inf when unbounded); raises when the published data conflict."""
-    return _solve_at(c, a_ub, b_ub, a_eq, b_eq, bounds)[0]
+class _Model:
+    """One linear program ``A_ub x <= b_ub, A_eq x = b_eq``, bounds on x, loaded into HiGHS
+    once; each `minimum` changes only the objective.
 
+    Why: the audit solves thousands of programs over the same constraints with different
+    objectives. Through `scipy.optimize.linprog` each call checked and copied its input
+    again (about half of its time) and started from scratch; here the model stays loaded
+    and HiGHS's simplex starts from the previous optimal basis.
+    """
 
-def _solve_at(c: np.ndarray, a_ub, b_ub, a_eq, b_eq, bounds) -> tuple[float, np.ndarray | None]:
-    """`_solve`, and the point where the minimum is reached (None when unbounded)."""
-    from scipy.optimize import linprog
+    def __init__(self, a_ub, b_ub, a_eq, b_eq, bounds: list[tuple]) -> None:
+        import highspy
+        from scipy.sparse import csc_array, vstack
 
-    res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-    if res.status == 3:
-        return -math.inf, None
-    if res.status != 0:
-        raise ValueError(f"disclosure audit: the published counts are inconsistent ({res.message})")
-    return float(res.fun), np.asarray(res.x)
+        n = len(bounds)
+        blocks = [m for m in (a_ub, a_eq) if m is not None]
+        a = csc_array(vstack(blocks)) if blocks else csc_array((0, n))
+        inf = highspy.kHighsInf
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n, a.shape[0]
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = np.array([-inf if lo is None else lo for lo, _ in bounds], dtype=float)
+        lp.col_upper_ = np.array([inf if hi is None else hi for _, hi in bounds], dtype=float)
+        ub = np.asarray(b_ub, dtype=float) if b_ub is not None else np.zeros(0)
+        eq = np.asarray(b_eq, dtype=float) if b_eq is not None else np.zeros(0)
+        lp.row_lower_ = np.concatenate([np.full(len(ub), -inf), eq])
+        lp.row_upper_ = np.concatenate([ub, eq])
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = a.indices.astype(np.int32)
+        lp.a_matrix_.value_ = a.data.astype(float)
+        self.n = n
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("presolve", "off")  # keep the basis between objectives
+        self.highs.passModel(lp)
+        self._status = highspy.HighsModelStatus
+        self._all = np.arange(n, dtype=np.int32)
+        self.solves = 0
+
+    def minimum(self, c: np.ndarray) -> tuple[float, np.ndarray | None]:
+        """min c @ x and where it is reached; (-inf, None) when unbounded below. Raises
+        when the constraints conflict (the published counts are inconsistent)."""
+        h, status = self.highs, self._status
+        if self.n == 0:
+            return 0.0, np.zeros(0)
+        h.changeColsCost(self.n, self._all, np.asarray(c, dtype=float))
+        h.run()
+        self.solves += 1
+        got = h.getModelStatus()
+        if got == status.kUnbounded:
+            return -math.inf, None
+        if got != status.kOptimal:
+            raise ValueError(
+                "disclosure audit: the published counts are inconsistent "
+                f"({h.modelStatusToString(got)})"
+            )
+        return float(h.getInfo().objective_function_value), np.asarray(h.getSolution().col_value)
 
 
 def audit(
@@ -231,6 +282,7 @@ def iter_findings(
     withheld_rows = {i for i, r in rows.items() if _flag(r.get("suppressed"))}
     if not withheld_rows:
         return
+    hidden_rows = {i for i in withheld_rows if _flag(rows[i].get(HIDDEN))}
     published: dict[Key, float] = {}
     for i, r in rows.items():
         for f in AUDITED_FIELDS:
@@ -281,7 +333,7 @@ def iter_findings(
             cache[comp] = _system(
                 by_component.get(comp, []), free, published, signed, comp, component
             )
-        variables, index, a_ub, b_ub, a_eq, b_eq, bounds = cache[comp]
+        variables, index, model = cache[comp]
         blocks = None
         if block is not None:
             if comp not in block_cache:
@@ -298,7 +350,7 @@ def iter_findings(
                 found = blocks.minimum(cost, objective)
                 if found is not None:
                     return found
-            return _solve(cost, a_ub, b_ub, a_eq, b_eq, bounds)
+            return model.minimum(cost)[0]
 
         high = -minimum(-c)
         if not need_low and high >= 2 * min_width:
@@ -308,12 +360,45 @@ def iter_findings(
         high_i = math.floor(high + 1e-6) if math.isfinite(high) else high
         return low_i, high_i
 
+    own_cache: dict[str, tuple] = {}
+
+    def own_range(row_id: str, objective: dict[Key, float]) -> tuple[float, float]:
+        """The range from the row's own block alone: its project's relations and published
+        counts, nothing national (integer bounds, as `feasible`)."""
+        assert block is not None
+        name = block(row_id)
+        if name not in own_cache:
+            own = [c for c in constraints if all(block(k[0]) == name for k in c.keys)]
+            variables = sorted({k for c in own for k in c.keys if k in free})
+            own_cache[name] = (
+                variables,
+                {k: j for j, k in enumerate(variables)},
+                _matrices(own, variables, published, signed),
+            )
+        variables, index, model = own_cache[name]
+        if any(k not in index for k in objective):
+            return -math.inf if any(k in signed for k in objective) else 0.0, math.inf
+        c = np.zeros(len(variables))
+        for k, coef in objective.items():
+            c[index[k]] = coef
+        low, high = model.minimum(c)[0], -model.minimum(-c)[0]
+        return (
+            math.ceil(low - 1e-6) if math.isfinite(low) else low,
+            math.floor(high + 1e-6) if math.isfinite(high) else high,
+        )
+
     for name, objective in targets:
         if name in skip:
             continue
         low, high = feasible(objective, need_low=False)
         protected = is_protected(low, high, min_width)
         row_id, field = name.rsplit(".", 1)
+        if not protected and row_id in hidden_rows:
+            # An unpublished part is protected when what is published tells no more about
+            # it than its own project's figures do (the national per-cohort cells add
+            # nothing): its range is the range from the project's rows alone.
+            low, high = feasible(objective)
+            protected = block is None or own_range(row_id, objective) == (low, high)
         if not protected and field == COMPLEMENT:
             # All or none of a base known to be at least zero_full_min is not the
             # group-attribute disclosure the 0%/100% rule prevents.
@@ -354,13 +439,13 @@ class _Blocks:
         signed: set[Key],
         block: Callable[[str], str],
     ) -> _Blocks | None:
-        variables, index, a_ub, b_ub, a_eq, b_eq, bounds = system
+        variables, index, model = system
         names = {k: block(k[0]) for k in variables}
         if len(set(names.values())) < 2:
             return None
         # The point with the fewest counted persons: slack in every "at least" relation.
         cost = np.array([0.0 if k in signed else 1.0 for k in variables])
-        _, start = _solve_at(cost, a_ub, b_ub, a_eq, b_eq, bounds)
+        _, start = model.minimum(cost)
         if start is None:
             return None
         of_block: dict[str, list[int]] = {}
@@ -387,7 +472,7 @@ class _Blocks:
         systems = {}
         for name, positions in of_block.items():
             keys = [variables[j] for j in positions]
-            systems[name] = (positions, *_matrices(own.get(name, []), keys, published, signed))
+            systems[name] = (positions, _matrices(own.get(name, []), keys, published, signed))
         return cls(variables, start, of_block, systems, joint, joint_of)
 
     def minimum(self, cost: np.ndarray, objective: dict[Key, float]) -> float | None:
@@ -398,8 +483,8 @@ class _Blocks:
         )
         if name is None:
             return None
-        positions, a_ub, b_ub, a_eq, b_eq, bounds = self.systems[name]
-        value, at = _solve_at(cost[positions], a_ub, b_ub, a_eq, b_eq, bounds)
+        positions, model = self.systems[name]
+        value, at = model.minimum(cost[positions])
         if at is None:
             return None
         point = self.start.copy()
@@ -419,8 +504,8 @@ def _matrices(
     published: dict[Key, float],
     signed: set[Key],
 ) -> tuple:
-    """A_ub, b_ub, A_eq, b_eq (sparse) and bounds of *constraints* over *variables*; an
-    unknown outside *variables* must not occur in them."""
+    """The `_Model` of *constraints* over *variables* (A_ub, b_ub, A_eq, b_eq sparse, and
+    bounds); an unknown outside *variables* must not occur in them."""
     from scipy.sparse import csr_array
 
     index = {k: j for j, k in enumerate(variables)}
@@ -456,7 +541,7 @@ def _matrices(
     def rhs(exact: bool) -> np.ndarray | None:
         return np.array(parts[exact][3]) if parts[exact][3] else None
 
-    return matrix(False), rhs(False), matrix(True), rhs(True), bounds
+    return _Model(matrix(False), rhs(False), matrix(True), rhs(True), bounds)
 
 
 def _system(
@@ -467,10 +552,10 @@ def _system(
     comp: int,
     component: dict[Key, int],
 ) -> tuple:
-    """The LP matrices of one component: unknowns, their index, A_ub, b_ub, A_eq, b_eq, bounds."""
+    """The LP of one component: its unknowns, their index, the loaded `_Model`."""
     variables = sorted(k for k in free if component[k] == comp)
     index = {k: j for j, k in enumerate(variables)}
-    return (variables, index, *_matrices(constraints, variables, published, signed))
+    return (variables, index, _matrices(constraints, variables, published, signed))
 
 
 def first_derivable(
@@ -515,7 +600,7 @@ def first_derivable(
         known[k] = -rest / con.coefs[j]
         via[k] = con.text
         queue.extend(by_key.get(k, []))
-    for i in sorted(withheld_rows):
+    for i in sorted(withheld_rows - {i for i in withheld_rows if _flag(rows[i].get(HIDDEN))}):
         den, num = known.get((i, "denominator")), known.get((i, "numerator"))
         for f in AUDITED_FIELDS:
             k = (i, f)
@@ -776,15 +861,21 @@ def run_projects(
             f"{projects['csv']} en {projects['json']} publiceren niet dezelfde cijfers"
         )
     combined = pd.concat([table, per_project.combined_ids(rows)], ignore_index=True)
+    project_doc = json.loads(Path(projects["relations"]).read_text(encoding="utf-8"))
+    hidden = per_project.hidden_rows(project_doc.get("hidden", []))
     relations = [
         *relations_from_json(
             json.loads(Path(national["relations"]).read_text(encoding="utf-8"))["relations"]
         ),
-        *relations_from_json(
-            json.loads(Path(projects["relations"]).read_text(encoding="utf-8"))["relations"]
-        ),
+        *relations_from_json(project_doc["relations"]),
     ]
-    findings = audit(combined, relations, min_n, zero_full_min, block=per_project.block)
+    findings = audit(
+        pd.concat([combined, hidden], ignore_index=True),
+        relations,
+        min_n,
+        zero_full_min,
+        block=per_project.block,
+    )
     problems = [f.message() for f in findings if not f.protected]
     for path in sidecars:
         problems += text_findings(sidecar_text(path), combined, Path(path).name)
@@ -793,6 +884,7 @@ def run_projects(
     return {
         "projects": int(rows["project_id"].nunique()),
         "withheld_rows": int(combined["suppressed"].map(_flag).sum()),
+        "hidden_parts": int(hidden["suppressed"].map(_flag).sum()),
         "relations": len(relations),
         "audited_counts": len(findings),
         "protected": sum(f.protected for f in findings),

@@ -336,6 +336,8 @@ def _complement(
                     if i in published and i in rows.index:
                         if i in fixed or str(rows.at[i, "domain"]) in ADMINISTRATIVE_DOMAINS:
                             continue
+                        if "hidden" in rows.columns and str(rows.at[i, "hidden"]) == "True":
+                            continue  # an unpublished part known to be empty
                         value = _number(rows.at[i, c.field])
                         if value is None:
                             continue
