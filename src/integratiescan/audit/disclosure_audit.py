@@ -211,32 +211,47 @@ class _Model:
         lp.a_matrix_.index_ = a.indices.astype(np.int32)
         lp.a_matrix_.value_ = a.data.astype(float)
         self.n = n
+        self.CAP = 1e6  # far above any count here; only bounds the witness points
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.highs.setOptionValue("presolve", "off")  # keep the basis between objectives
         self.highs.passModel(lp)
         self._status = highspy.HighsModelStatus
         self._all = np.arange(n, dtype=np.int32)
+        self._lower, self._upper = lp.col_lower_.copy(), lp.col_upper_.copy()
         self.solves = 0
 
-    def minimum(self, c: np.ndarray) -> tuple[float, np.ndarray | None]:
+    def minimum(self, c: np.ndarray, cap: bool = False) -> tuple[float, np.ndarray | None]:
         """min c @ x and where it is reached; (-inf, None) when unbounded below. Raises
-        when the constraints conflict (the published counts are inconsistent)."""
+        when the constraints conflict (the published counts are inconsistent). *cap*: with
+        every unknown at most `CAP` (a point of the program all the same, for a witness)."""
         h, status = self.highs, self._status
         if self.n == 0:
             return 0.0, np.zeros(0)
         h.changeColsCost(self.n, self._all, np.asarray(c, dtype=float))
+        if cap:
+            h.changeColsBounds(
+                self.n,
+                self._all,
+                np.maximum(self._lower, -self.CAP),
+                np.minimum(self._upper, self.CAP),
+            )
         h.run()
         self.solves += 1
         got = h.getModelStatus()
-        if got == status.kUnbounded:
-            return -math.inf, None
-        if got != status.kOptimal:
+        found = (
+            (float(h.getInfo().objective_function_value), np.array(h.getSolution().col_value))
+            if got == status.kOptimal
+            else (-math.inf, None)
+        )
+        if cap:
+            h.changeColsBounds(self.n, self._all, self._lower, self._upper)
+        if got not in (status.kOptimal, status.kUnbounded):
             raise ValueError(
                 "disclosure audit: the published counts are inconsistent "
                 f"({h.modelStatusToString(got)})"
             )
-        return float(h.getInfo().objective_function_value), np.asarray(h.getSolution().col_value)
+        return found
 
 
 def audit(
@@ -245,6 +260,7 @@ def audit(
     min_width: int = 10,
     zero_full_min: int = 20,
     block: Callable[[str], str] | None = None,
+    witnesses: bool = False,
 ) -> list[Finding]:
     """Feasible range of every withheld count in *table*, given *relations* (see module doc).
 
@@ -253,7 +269,9 @@ def audit(
     count that row does not carry) is unknown too, but not audited. Findings are sorted by
     target; `Finding.protected` applies the protection rule (`is_protected`).
     """
-    return list(iter_findings(table, relations, min_width, zero_full_min, block=block))
+    return list(
+        iter_findings(table, relations, min_width, zero_full_min, block=block, witnesses=witnesses)
+    )
 
 
 def is_protected(low: float, high: float, min_width: int) -> bool:
@@ -269,6 +287,7 @@ def iter_findings(
     zero_full_min: int = 20,
     skip: frozenset[str] = frozenset(),
     block: Callable[[str], str] | None = None,
+    witnesses: bool = False,
 ) -> Iterator[Finding]:
     """The findings of `audit`, lazily and in target order, without the targets in *skip*.
 
@@ -277,6 +296,12 @@ def iter_findings(
 
     *block* (indicator id -> block name, e.g. the project of a project row) makes large
     components cheap; the ranges stay exact (see `_Blocks`).
+
+    *witnesses*: decide from feasible points already found when they can: every optimum
+    found (and the points with the fewest and most counted persons) satisfies every
+    constraint, so two of them whose values of a count lie *min_width* apart prove its range
+    at least that wide, without a linear program. The verdict is the same; the range
+    reported is then the part spanned by those points, not the whole range.
     """
     rows = {str(r["indicator_id"]): r for r in table.to_dict("records")}
     withheld_rows = {i for i, r in rows.items() if _flag(r.get("suppressed"))}
@@ -319,15 +344,20 @@ def iter_findings(
             by_component.setdefault(component[unknown[0]], []).append(c)
     cache: dict[int, tuple] = {}
     block_cache: dict[int, _Blocks | None] = {}
+    points: dict[int, _Witnesses] = {}
     around: dict[str, list[_Constraint]] = {}  # row -> the constraints with an unknown of it
     for cons in by_component.values():
         for con in cons:
             for row_id in {k[0] for k in con.keys}:
                 around.setdefault(row_id, []).append(con)
 
-    def feasible(objective: dict[Key, float], need_low: bool = True) -> tuple[float, float]:
+    def feasible(
+        objective: dict[Key, float], need_low: bool = True, reach: tuple | None = None
+    ) -> tuple[float, float]:
         """Integer bounds; the minimum is skipped (reported as 0) when the maximum alone
-        decides: a non-negative count that can reach 2 * min_width is protected either way."""
+        decides: a non-negative count that can reach 2 * min_width is protected either way.
+        *reach*: bounds of a relaxation (the range cannot be wider); feasible points that
+        reach both prove them exact."""
         comp = component[next(iter(objective))]
         if comp not in cache:
             cache[comp] = _system(
@@ -344,13 +374,27 @@ def iter_findings(
         c = np.zeros(len(variables))
         for k, coef in objective.items():
             c[index[k]] = coef
+        if witnesses and (not need_low or reach is not None):
+            seen = points.get(comp)
+            if seen is None:
+                seen = points[comp] = _Witnesses(model)
+            spread = seen.spread([index[k] for k in objective], list(objective.values()))
+            if spread is not None and (
+                spread == reach or (not need_low and spread[1] - spread[0] >= min_width)
+            ):
+                return spread  # the verdict by width only, or exact: see the docstring
 
         def minimum(cost: np.ndarray) -> float:
             if blocks is not None:
                 found = blocks.minimum(cost, objective)
                 if found is not None:
-                    return found
-            return model.minimum(cost)[0]
+                    if comp in points:
+                        points[comp].add(found[1])
+                    return found[0]
+            value, at = model.minimum(cost)
+            if comp in points and at is not None:
+                points[comp].add(at)
+            return value
 
         high = -minimum(-c)
         if not need_low and high >= 2 * min_width:
@@ -397,8 +441,12 @@ def iter_findings(
             # An unpublished part is protected when what is published tells no more about
             # it than its own project's figures do (the national per-cohort cells add
             # nothing): its range is the range from the project's rows alone.
-            low, high = feasible(objective)
-            protected = block is None or own_range(row_id, objective) == (low, high)
+            if block is None:
+                protected = True  # no national cells in the program: its own range
+            else:
+                own = own_range(row_id, objective)
+                low, high = feasible(objective, reach=own)
+                protected = own == (low, high)
         if not protected and field == COMPLEMENT:
             # All or none of a base known to be at least zero_full_min is not the
             # group-attribute disclosure the 0%/100% rule prevents.
@@ -407,6 +455,34 @@ def iter_findings(
             {f"{k[0]}.{k[1]}" for con in around.get(row_id, []) for k in con.keys if k in published}
         )
         yield Finding(name, low, high, protected, tuple(exposing))
+
+
+class _Witnesses:
+    """Feasible points of one component: the one with the fewest and the one with the most
+    counted persons, and every optimum found since (see `iter_findings`, *witnesses*)."""
+
+    LIMIT = 256
+
+    def __init__(self, model: _Model) -> None:
+        self.found: list[np.ndarray] = []
+        self._stack: np.ndarray | None = None
+        ones = np.ones(model.n)
+        for sense in (1.0, -1.0):
+            self.add(model.minimum(sense * ones, cap=True)[1])
+
+    def add(self, point: np.ndarray | None) -> None:
+        if point is not None and len(self.found) < self.LIMIT:
+            self.found.append(point)
+            self._stack = None
+
+    def spread(self, at: list[int], coefs: list[float]) -> tuple[float, float] | None:
+        """Integer bounds inside the range of ``coefs @ x[at]`` that the points prove."""
+        if not self.found:
+            return None
+        if self._stack is None:
+            self._stack = np.vstack(self.found)
+        values = self._stack[:, at] @ np.asarray(coefs)
+        return math.ceil(values.min() - 1e-6), math.floor(values.max() + 1e-6)
 
 
 @dataclass
@@ -475,8 +551,11 @@ class _Blocks:
             systems[name] = (positions, _matrices(own.get(name, []), keys, published, signed))
         return cls(variables, start, of_block, systems, joint, joint_of)
 
-    def minimum(self, cost: np.ndarray, objective: dict[Key, float]) -> float | None:
-        """min cost @ x over the component, or None when the block alone cannot tell."""
+    def minimum(
+        self, cost: np.ndarray, objective: dict[Key, float]
+    ) -> tuple[float, np.ndarray] | None:
+        """min cost @ x over the component and a point of the component where it is
+        reached, or None when the block alone cannot tell."""
         nonzero = set(np.flatnonzero(cost))
         name = next(
             (n for n, positions in self.of_block.items() if nonzero <= set(positions)), None
@@ -495,7 +574,7 @@ class _Blocks:
             tolerance = 1e-7 * max(1.0, abs(rhs))
             if (abs(lhs - rhs) if exact else lhs - rhs) > tolerance:
                 return None
-        return value
+        return value, point
 
 
 def _matrices(
@@ -875,6 +954,7 @@ def run_projects(
         min_n,
         zero_full_min,
         block=per_project.block,
+        witnesses=True,
     )
     problems = [f.message() for f in findings if not f.protected]
     for path in sidecars:

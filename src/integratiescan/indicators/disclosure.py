@@ -383,7 +383,13 @@ def secondary_suppression(
             []
             if finding
             else iter_findings(
-                out, relations, min_n, zero_full_min, frozenset(protected), block=block
+                out,
+                relations,
+                min_n,
+                zero_full_min,
+                frozenset(protected),
+                block=block,
+                witnesses=True,
             )
         ):
             if f.protected:
