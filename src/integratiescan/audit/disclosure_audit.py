@@ -649,10 +649,33 @@ def first_derivable(
     over, finds the common leaks (a total and all but one part) in milliseconds; secondary
     suppression repairs those first and leaves the linear programs for what remains.
     """
+    found = derivable(table, relations, min_width, zero_full_min)
+    return found[0] if found else None
+
+
+def derivable(
+    table: pd.DataFrame,
+    relations: Sequence[Relation],
+    min_width: int = 10,
+    zero_full_min: int = 20,
+    block: Callable[[str], str] | None = None,
+) -> list[Finding]:
+    """`first_derivable`, or with *block* the first such count of every block (in id order)."""
+    found: list[Finding] = []
+    blocks: set[str] = set()
+
+    def take(f: Finding) -> bool:
+        """Keep *f* when its block has none yet; True when the search is over."""
+        name = block(f.indicator_id) if block is not None else ""
+        if name not in blocks:
+            blocks.add(name)
+            found.append(f)
+        return block is None
+
     rows = {str(r["indicator_id"]): r for r in table.to_dict("records")}
     withheld_rows = {i for i, r in rows.items() if _flag(r.get("suppressed"))}
     if not withheld_rows:
-        return None
+        return found
     known: dict[Key, float] = {}
     for i, r in rows.items():
         for f in AUDITED_FIELDS:
@@ -684,7 +707,9 @@ def first_derivable(
         for f in AUDITED_FIELDS:
             k = (i, f)
             if k in via and str(rows[i].get("unit")) != "pp" and known[k] < min_width:
-                return Finding(f"{i}.{f}", known[k], known[k], False, (via[k],))
+                if take(Finding(f"{i}.{f}", known[k], known[k], False, (via[k],))):
+                    return found
+                break
         if (
             (
                 ((i, "denominator") in via or (i, "numerator") in via)
@@ -696,8 +721,9 @@ def first_derivable(
             and den < zero_full_min
         ):
             text = via.get((i, "denominator")) or via[(i, "numerator")]
-            return Finding(f"{i}.{COMPLEMENT}", den - num, den - num, False, (text,))
-    return None
+            if take(Finding(f"{i}.{COMPLEMENT}", den - num, den - num, False, (text,))):
+                return found
+    return found
 
 
 # --------------------------------------------------------------------------- published outputs
