@@ -378,7 +378,24 @@ def iter_findings(
             seen = points.get(comp)
             if seen is None:
                 seen = points[comp] = _Witnesses(model)
-            spread = seen.spread([index[k] for k in objective], list(objective.values()))
+            at = [index[k] for k in objective]
+            spread = seen.spread(at, list(objective.values()))
+            if (
+                blocks is not None
+                and not need_low
+                and spread is not None
+                and spread[1] - spread[0] < min_width
+            ):
+                # once per block: the point with the most counted persons in the target's
+                # block (with every other count wherever the whole program puts it)
+                name = next((n for n, pos in blocks.of_block.items() if at[0] in pos), None)
+                if name is not None and name not in seen.blocks:
+                    seen.blocks.add(name)
+                    cost = np.zeros(len(variables))
+                    cost[blocks.of_block[name]] = -1.0
+                    cost[[j for j, k in enumerate(variables) if k in signed]] = 0.0
+                    seen.add(model.minimum(cost, cap=True)[1])
+                    spread = seen.spread(at, list(objective.values()))
             if spread is not None and (
                 spread == reach or (not need_low and spread[1] - spread[0] >= min_width)
             ):
@@ -461,10 +478,11 @@ class _Witnesses:
     """Feasible points of one component: the one with the fewest and the one with the most
     counted persons, and every optimum found since (see `iter_findings`, *witnesses*)."""
 
-    LIMIT = 256
+    LIMIT = 4096
 
     def __init__(self, model: _Model) -> None:
         self.found: list[np.ndarray] = []
+        self.blocks: set[str] = set()  # blocks whose fullest point is among the points
         self._stack: np.ndarray | None = None
         ones = np.ones(model.n)
         for sense in (1.0, -1.0):
