@@ -5,7 +5,7 @@ add up to it: a total minus the other parts gives it back. The audit takes what 
 (the counts of every published row), the additive relations between counts
 (:mod:`integratiescan.relations`), non-negativity, and computes for every withheld count the
 smallest and largest value consistent with all of it, by linear programming (the integrality
-relaxation, solved by HiGHS through :func:`scipy.optimize.linprog`). This is the attacker
+relaxation, solved by HiGHS through `highspy`, see `_Model`). This is the attacker
 model of the SDC literature (Hundepool et al. 2024, ch. 5, "disclosure by differencing"; the
 audit step of tau-ARGUS and sdcTable).
 
@@ -43,6 +43,11 @@ __all__ = [
     "relations_from_json",
     "relations_to_json",
 ]
+
+#: Column marking a row that is not published but whose counts are in relations (an
+#: unpublished part: the project table's per-cohort parts). Withheld; protected also when
+#: the published figures tell no more about it than its own block's do (`iter_findings`).
+HIDDEN = "hidden"
 
 #: Count columns of a row that the audit reasons about.
 AUDITED_FIELDS: tuple[str, ...] = ("numerator", "denominator", "n", "n_missing")
@@ -85,13 +90,16 @@ def relations_to_json(relations: Iterable[Relation]) -> list[dict]:
     ]
 
 
-def relations_json(relations: Iterable[Relation]) -> str:
-    """relations.json: the relations as a JSON document (deterministic, one per record)."""
+def relations_json(relations: Iterable[Relation], hidden: Sequence[dict] = ()) -> str:
+    """relations.json: the relations as a JSON document (deterministic, one per record);
+    *hidden*: counts that are in relations but in no published row (the project table's
+    per-cohort parts), which the audit must find protected as if withheld."""
     import json
 
-    return (
-        json.dumps({"relations": relations_to_json(relations)}, indent=1, ensure_ascii=False) + "\n"
-    )
+    doc: dict[str, Any] = {"relations": relations_to_json(relations)}
+    if hidden:
+        doc["hidden"] = list(hidden)
+    return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
 
 
 def relations_from_json(records: Iterable[dict]) -> list[Relation]:
@@ -171,21 +179,79 @@ def _components(constraints: list[_Constraint], free: set[Key]) -> dict[Key, int
     return {k: index[find(k)] for k in free}
 
 
-def _solve(c: np.ndarray, a_ub, b_ub, a_eq, b_eq, bounds) -> float:
-    """The minimum of c @ x (inf when unbounded); raises when the published data conflict."""
-    return _solve_at(c, a_ub, b_ub, a_eq, b_eq, bounds)[0]
+class _Model:
+    """One linear program ``A_ub x <= b_ub, A_eq x = b_eq``, bounds on x, loaded into HiGHS
+    once; each `minimum` changes only the objective.
 
+    Why: the audit solves thousands of programs over the same constraints with different
+    objectives. Through `scipy.optimize.linprog` each call checked and copied its input
+    again (about half of its time) and started from scratch; here the model stays loaded
+    and HiGHS's simplex starts from the previous optimal basis.
+    """
 
-def _solve_at(c: np.ndarray, a_ub, b_ub, a_eq, b_eq, bounds) -> tuple[float, np.ndarray | None]:
-    """`_solve`, and the point where the minimum is reached (None when unbounded)."""
-    from scipy.optimize import linprog
+    def __init__(self, a_ub, b_ub, a_eq, b_eq, bounds: list[tuple]) -> None:
+        import highspy
+        from scipy.sparse import csc_array, vstack
 
-    res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-    if res.status == 3:
-        return -math.inf, None
-    if res.status != 0:
-        raise ValueError(f"disclosure audit: the published counts are inconsistent ({res.message})")
-    return float(res.fun), np.asarray(res.x)
+        n = len(bounds)
+        blocks = [m for m in (a_ub, a_eq) if m is not None]
+        a = csc_array(vstack(blocks)) if blocks else csc_array((0, n))
+        inf = highspy.kHighsInf
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n, a.shape[0]
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = np.array([-inf if lo is None else lo for lo, _ in bounds], dtype=float)
+        lp.col_upper_ = np.array([inf if hi is None else hi for _, hi in bounds], dtype=float)
+        ub = np.asarray(b_ub, dtype=float) if b_ub is not None else np.zeros(0)
+        eq = np.asarray(b_eq, dtype=float) if b_eq is not None else np.zeros(0)
+        lp.row_lower_ = np.concatenate([np.full(len(ub), -inf), eq])
+        lp.row_upper_ = np.concatenate([ub, eq])
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = a.indices.astype(np.int32)
+        lp.a_matrix_.value_ = a.data.astype(float)
+        self.n = n
+        self.CAP = 1e6  # far above any count here; only bounds the witness points
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("presolve", "off")  # keep the basis between objectives
+        self.highs.passModel(lp)
+        self._status = highspy.HighsModelStatus
+        self._all = np.arange(n, dtype=np.int32)
+        self._lower, self._upper = lp.col_lower_.copy(), lp.col_upper_.copy()
+        self.solves = 0
+
+    def minimum(self, c: np.ndarray, cap: bool = False) -> tuple[float, np.ndarray | None]:
+        """min c @ x and where it is reached; (-inf, None) when unbounded below. Raises
+        when the constraints conflict (the published counts are inconsistent). *cap*: with
+        every unknown at most `CAP` (a point of the program all the same, for a witness)."""
+        h, status = self.highs, self._status
+        if self.n == 0:
+            return 0.0, np.zeros(0)
+        h.changeColsCost(self.n, self._all, np.asarray(c, dtype=float))
+        if cap:
+            h.changeColsBounds(
+                self.n,
+                self._all,
+                np.maximum(self._lower, -self.CAP),
+                np.minimum(self._upper, self.CAP),
+            )
+        h.run()
+        self.solves += 1
+        got = h.getModelStatus()
+        found = (
+            (float(h.getInfo().objective_function_value), np.array(h.getSolution().col_value))
+            if got == status.kOptimal
+            else (-math.inf, None)
+        )
+        if cap:
+            h.changeColsBounds(self.n, self._all, self._lower, self._upper)
+        if got not in (status.kOptimal, status.kUnbounded):
+            raise ValueError(
+                "disclosure audit: the published counts are inconsistent "
+                f"({h.modelStatusToString(got)})"
+            )
+        return found
 
 
 def audit(
@@ -194,6 +260,7 @@ def audit(
     min_width: int = 10,
     zero_full_min: int = 20,
     block: Callable[[str], str] | None = None,
+    witnesses: bool = False,
 ) -> list[Finding]:
     """Feasible range of every withheld count in *table*, given *relations* (see module doc).
 
@@ -202,7 +269,9 @@ def audit(
     count that row does not carry) is unknown too, but not audited. Findings are sorted by
     target; `Finding.protected` applies the protection rule (`is_protected`).
     """
-    return list(iter_findings(table, relations, min_width, zero_full_min, block=block))
+    return list(
+        iter_findings(table, relations, min_width, zero_full_min, block=block, witnesses=witnesses)
+    )
 
 
 def is_protected(low: float, high: float, min_width: int) -> bool:
@@ -218,6 +287,7 @@ def iter_findings(
     zero_full_min: int = 20,
     skip: frozenset[str] = frozenset(),
     block: Callable[[str], str] | None = None,
+    witnesses: bool = False,
 ) -> Iterator[Finding]:
     """The findings of `audit`, lazily and in target order, without the targets in *skip*.
 
@@ -226,11 +296,18 @@ def iter_findings(
 
     *block* (indicator id -> block name, e.g. the project of a project row) makes large
     components cheap; the ranges stay exact (see `_Blocks`).
+
+    *witnesses*: decide from feasible points already found when they can: every optimum
+    found (and the points with the fewest and most counted persons) satisfies every
+    constraint, so two of them whose values of a count lie *min_width* apart prove its range
+    at least that wide, without a linear program. The verdict is the same; the range
+    reported is then the part spanned by those points, not the whole range.
     """
     rows = {str(r["indicator_id"]): r for r in table.to_dict("records")}
     withheld_rows = {i for i, r in rows.items() if _flag(r.get("suppressed"))}
     if not withheld_rows:
         return
+    hidden_rows = {i for i in withheld_rows if _flag(rows[i].get(HIDDEN))}
     published: dict[Key, float] = {}
     for i, r in rows.items():
         for f in AUDITED_FIELDS:
@@ -267,21 +344,26 @@ def iter_findings(
             by_component.setdefault(component[unknown[0]], []).append(c)
     cache: dict[int, tuple] = {}
     block_cache: dict[int, _Blocks | None] = {}
+    points: dict[int, _Witnesses] = {}
     around: dict[str, list[_Constraint]] = {}  # row -> the constraints with an unknown of it
     for cons in by_component.values():
         for con in cons:
             for row_id in {k[0] for k in con.keys}:
                 around.setdefault(row_id, []).append(con)
 
-    def feasible(objective: dict[Key, float], need_low: bool = True) -> tuple[float, float]:
+    def feasible(
+        objective: dict[Key, float], need_low: bool = True, reach: tuple | None = None
+    ) -> tuple[float, float]:
         """Integer bounds; the minimum is skipped (reported as 0) when the maximum alone
-        decides: a non-negative count that can reach 2 * min_width is protected either way."""
+        decides: a non-negative count that can reach 2 * min_width is protected either way.
+        *reach*: bounds of a relaxation (the range cannot be wider); feasible points that
+        reach both prove them exact."""
         comp = component[next(iter(objective))]
         if comp not in cache:
             cache[comp] = _system(
                 by_component.get(comp, []), free, published, signed, comp, component
             )
-        variables, index, a_ub, b_ub, a_eq, b_eq, bounds = cache[comp]
+        variables, index, model = cache[comp]
         blocks = None
         if block is not None:
             if comp not in block_cache:
@@ -292,13 +374,44 @@ def iter_findings(
         c = np.zeros(len(variables))
         for k, coef in objective.items():
             c[index[k]] = coef
+        if witnesses and (not need_low or reach is not None):
+            seen = points.get(comp)
+            if seen is None:
+                seen = points[comp] = _Witnesses(model)
+            at = [index[k] for k in objective]
+            spread = seen.spread(at, list(objective.values()))
+            if (
+                blocks is not None
+                and not need_low
+                and spread is not None
+                and spread[1] - spread[0] < min_width
+            ):
+                # once per block: the point with the most counted persons in the target's
+                # block (with every other count wherever the whole program puts it)
+                name = next((n for n, pos in blocks.of_block.items() if at[0] in pos), None)
+                if name is not None and name not in seen.blocks:
+                    seen.blocks.add(name)
+                    cost = np.zeros(len(variables))
+                    cost[blocks.of_block[name]] = -1.0
+                    cost[[j for j, k in enumerate(variables) if k in signed]] = 0.0
+                    seen.add(model.minimum(cost, cap=True)[1])
+                    spread = seen.spread(at, list(objective.values()))
+            if spread is not None and (
+                spread == reach or (not need_low and spread[1] - spread[0] >= min_width)
+            ):
+                return spread  # the verdict by width only, or exact: see the docstring
 
         def minimum(cost: np.ndarray) -> float:
             if blocks is not None:
                 found = blocks.minimum(cost, objective)
                 if found is not None:
-                    return found
-            return _solve(cost, a_ub, b_ub, a_eq, b_eq, bounds)
+                    if comp in points:
+                        points[comp].add(found[1])
+                    return found[0]
+            value, at = model.minimum(cost)
+            if comp in points and at is not None:
+                points[comp].add(at)
+            return value
 
         high = -minimum(-c)
         if not need_low and high >= 2 * min_width:
@@ -308,12 +421,49 @@ def iter_findings(
         high_i = math.floor(high + 1e-6) if math.isfinite(high) else high
         return low_i, high_i
 
+    own_cache: dict[str, tuple] = {}
+
+    def own_range(row_id: str, objective: dict[Key, float]) -> tuple[float, float]:
+        """The range from the row's own block alone: its project's relations and published
+        counts, nothing national (integer bounds, as `feasible`)."""
+        assert block is not None
+        name = block(row_id)
+        if name not in own_cache:
+            own = [c for c in constraints if all(block(k[0]) == name for k in c.keys)]
+            variables = sorted({k for c in own for k in c.keys if k in free})
+            own_cache[name] = (
+                variables,
+                {k: j for j, k in enumerate(variables)},
+                _matrices(own, variables, published, signed),
+            )
+        variables, index, model = own_cache[name]
+        if any(k not in index for k in objective):
+            return -math.inf if any(k in signed for k in objective) else 0.0, math.inf
+        c = np.zeros(len(variables))
+        for k, coef in objective.items():
+            c[index[k]] = coef
+        low, high = model.minimum(c)[0], -model.minimum(-c)[0]
+        return (
+            math.ceil(low - 1e-6) if math.isfinite(low) else low,
+            math.floor(high + 1e-6) if math.isfinite(high) else high,
+        )
+
     for name, objective in targets:
         if name in skip:
             continue
         low, high = feasible(objective, need_low=False)
         protected = is_protected(low, high, min_width)
         row_id, field = name.rsplit(".", 1)
+        if not protected and row_id in hidden_rows:
+            # An unpublished part is protected when what is published tells no more about
+            # it than its own project's figures do (the national per-cohort cells add
+            # nothing): its range is the range from the project's rows alone.
+            if block is None:
+                protected = True  # no national cells in the program: its own range
+            else:
+                own = own_range(row_id, objective)
+                low, high = feasible(objective, reach=own)
+                protected = own == (low, high)
         if not protected and field == COMPLEMENT:
             # All or none of a base known to be at least zero_full_min is not the
             # group-attribute disclosure the 0%/100% rule prevents.
@@ -322,6 +472,35 @@ def iter_findings(
             {f"{k[0]}.{k[1]}" for con in around.get(row_id, []) for k in con.keys if k in published}
         )
         yield Finding(name, low, high, protected, tuple(exposing))
+
+
+class _Witnesses:
+    """Feasible points of one component: the one with the fewest and the one with the most
+    counted persons, and every optimum found since (see `iter_findings`, *witnesses*)."""
+
+    LIMIT = 4096
+
+    def __init__(self, model: _Model) -> None:
+        self.found: list[np.ndarray] = []
+        self.blocks: set[str] = set()  # blocks whose fullest point is among the points
+        self._stack: np.ndarray | None = None
+        ones = np.ones(model.n)
+        for sense in (1.0, -1.0):
+            self.add(model.minimum(sense * ones, cap=True)[1])
+
+    def add(self, point: np.ndarray | None) -> None:
+        if point is not None and len(self.found) < self.LIMIT:
+            self.found.append(point)
+            self._stack = None
+
+    def spread(self, at: list[int], coefs: list[float]) -> tuple[float, float] | None:
+        """Integer bounds inside the range of ``coefs @ x[at]`` that the points prove."""
+        if not self.found:
+            return None
+        if self._stack is None:
+            self._stack = np.vstack(self.found)
+        values = self._stack[:, at] @ np.asarray(coefs)
+        return math.ceil(values.min() - 1e-6), math.floor(values.max() + 1e-6)
 
 
 @dataclass
@@ -354,13 +533,13 @@ class _Blocks:
         signed: set[Key],
         block: Callable[[str], str],
     ) -> _Blocks | None:
-        variables, index, a_ub, b_ub, a_eq, b_eq, bounds = system
+        variables, index, model = system
         names = {k: block(k[0]) for k in variables}
         if len(set(names.values())) < 2:
             return None
         # The point with the fewest counted persons: slack in every "at least" relation.
         cost = np.array([0.0 if k in signed else 1.0 for k in variables])
-        _, start = _solve_at(cost, a_ub, b_ub, a_eq, b_eq, bounds)
+        _, start = model.minimum(cost)
         if start is None:
             return None
         of_block: dict[str, list[int]] = {}
@@ -387,19 +566,22 @@ class _Blocks:
         systems = {}
         for name, positions in of_block.items():
             keys = [variables[j] for j in positions]
-            systems[name] = (positions, *_matrices(own.get(name, []), keys, published, signed))
+            systems[name] = (positions, _matrices(own.get(name, []), keys, published, signed))
         return cls(variables, start, of_block, systems, joint, joint_of)
 
-    def minimum(self, cost: np.ndarray, objective: dict[Key, float]) -> float | None:
-        """min cost @ x over the component, or None when the block alone cannot tell."""
+    def minimum(
+        self, cost: np.ndarray, objective: dict[Key, float]
+    ) -> tuple[float, np.ndarray] | None:
+        """min cost @ x over the component and a point of the component where it is
+        reached, or None when the block alone cannot tell."""
         nonzero = set(np.flatnonzero(cost))
         name = next(
             (n for n, positions in self.of_block.items() if nonzero <= set(positions)), None
         )
         if name is None:
             return None
-        positions, a_ub, b_ub, a_eq, b_eq, bounds = self.systems[name]
-        value, at = _solve_at(cost[positions], a_ub, b_ub, a_eq, b_eq, bounds)
+        positions, model = self.systems[name]
+        value, at = model.minimum(cost[positions])
         if at is None:
             return None
         point = self.start.copy()
@@ -410,7 +592,7 @@ class _Blocks:
             tolerance = 1e-7 * max(1.0, abs(rhs))
             if (abs(lhs - rhs) if exact else lhs - rhs) > tolerance:
                 return None
-        return value
+        return value, point
 
 
 def _matrices(
@@ -419,8 +601,8 @@ def _matrices(
     published: dict[Key, float],
     signed: set[Key],
 ) -> tuple:
-    """A_ub, b_ub, A_eq, b_eq (sparse) and bounds of *constraints* over *variables*; an
-    unknown outside *variables* must not occur in them."""
+    """The `_Model` of *constraints* over *variables* (A_ub, b_ub, A_eq, b_eq sparse, and
+    bounds); an unknown outside *variables* must not occur in them."""
     from scipy.sparse import csr_array
 
     index = {k: j for j, k in enumerate(variables)}
@@ -456,7 +638,7 @@ def _matrices(
     def rhs(exact: bool) -> np.ndarray | None:
         return np.array(parts[exact][3]) if parts[exact][3] else None
 
-    return matrix(False), rhs(False), matrix(True), rhs(True), bounds
+    return _Model(matrix(False), rhs(False), matrix(True), rhs(True), bounds)
 
 
 def _system(
@@ -467,10 +649,10 @@ def _system(
     comp: int,
     component: dict[Key, int],
 ) -> tuple:
-    """The LP matrices of one component: unknowns, their index, A_ub, b_ub, A_eq, b_eq, bounds."""
+    """The LP of one component: its unknowns, their index, the loaded `_Model`."""
     variables = sorted(k for k in free if component[k] == comp)
     index = {k: j for j, k in enumerate(variables)}
-    return (variables, index, *_matrices(constraints, variables, published, signed))
+    return (variables, index, _matrices(constraints, variables, published, signed))
 
 
 def first_derivable(
@@ -485,10 +667,33 @@ def first_derivable(
     over, finds the common leaks (a total and all but one part) in milliseconds; secondary
     suppression repairs those first and leaves the linear programs for what remains.
     """
+    found = derivable(table, relations, min_width, zero_full_min)
+    return found[0] if found else None
+
+
+def derivable(
+    table: pd.DataFrame,
+    relations: Sequence[Relation],
+    min_width: int = 10,
+    zero_full_min: int = 20,
+    block: Callable[[str], str] | None = None,
+) -> list[Finding]:
+    """`first_derivable`, or with *block* the first such count of every block (in id order)."""
+    found: list[Finding] = []
+    blocks: set[str] = set()
+
+    def take(f: Finding) -> bool:
+        """Keep *f* when its block has none yet; True when the search is over."""
+        name = block(f.indicator_id) if block is not None else ""
+        if name not in blocks:
+            blocks.add(name)
+            found.append(f)
+        return block is None
+
     rows = {str(r["indicator_id"]): r for r in table.to_dict("records")}
     withheld_rows = {i for i, r in rows.items() if _flag(r.get("suppressed"))}
     if not withheld_rows:
-        return None
+        return found
     known: dict[Key, float] = {}
     for i, r in rows.items():
         for f in AUDITED_FIELDS:
@@ -515,12 +720,14 @@ def first_derivable(
         known[k] = -rest / con.coefs[j]
         via[k] = con.text
         queue.extend(by_key.get(k, []))
-    for i in sorted(withheld_rows):
+    for i in sorted(withheld_rows - {i for i in withheld_rows if _flag(rows[i].get(HIDDEN))}):
         den, num = known.get((i, "denominator")), known.get((i, "numerator"))
         for f in AUDITED_FIELDS:
             k = (i, f)
             if k in via and str(rows[i].get("unit")) != "pp" and known[k] < min_width:
-                return Finding(f"{i}.{f}", known[k], known[k], False, (via[k],))
+                if take(Finding(f"{i}.{f}", known[k], known[k], False, (via[k],))):
+                    return found
+                break
         if (
             (
                 ((i, "denominator") in via or (i, "numerator") in via)
@@ -532,8 +739,9 @@ def first_derivable(
             and den < zero_full_min
         ):
             text = via.get((i, "denominator")) or via[(i, "numerator")]
-            return Finding(f"{i}.{COMPLEMENT}", den - num, den - num, False, (text,))
-    return None
+            if take(Finding(f"{i}.{COMPLEMENT}", den - num, den - num, False, (text,))):
+                return found
+    return found
 
 
 # --------------------------------------------------------------------------- published outputs
@@ -776,15 +984,22 @@ def run_projects(
             f"{projects['csv']} en {projects['json']} publiceren niet dezelfde cijfers"
         )
     combined = pd.concat([table, per_project.combined_ids(rows)], ignore_index=True)
+    project_doc = json.loads(Path(projects["relations"]).read_text(encoding="utf-8"))
+    hidden = per_project.hidden_rows(project_doc.get("hidden", []))
     relations = [
         *relations_from_json(
             json.loads(Path(national["relations"]).read_text(encoding="utf-8"))["relations"]
         ),
-        *relations_from_json(
-            json.loads(Path(projects["relations"]).read_text(encoding="utf-8"))["relations"]
-        ),
+        *relations_from_json(project_doc["relations"]),
     ]
-    findings = audit(combined, relations, min_n, zero_full_min, block=per_project.block)
+    findings = audit(
+        pd.concat([combined, hidden], ignore_index=True),
+        relations,
+        min_n,
+        zero_full_min,
+        block=per_project.block,
+        witnesses=True,
+    )
     problems = [f.message() for f in findings if not f.protected]
     for path in sidecars:
         problems += text_findings(sidecar_text(path), combined, Path(path).name)
@@ -793,6 +1008,7 @@ def run_projects(
     return {
         "projects": int(rows["project_id"].nunique()),
         "withheld_rows": int(combined["suppressed"].map(_flag).sum()),
+        "hidden_parts": int(hidden["suppressed"].map(_flag).sum()),
         "relations": len(relations),
         "audited_counts": len(findings),
         "protected": sum(f.protected for f in findings),

@@ -309,6 +309,7 @@ def _complement(
     relations: Sequence[Relation],
     target_row: str,
     fixed: frozenset[str] = frozenset(),
+    context: tuple[pd.DataFrame, set[str], dict[str, list[Relation]]] | None = None,
 ) -> str | None:
     """The published row to withhold next so that *target_row* cannot be recomputed.
 
@@ -317,14 +318,10 @@ def _complement(
     information lost, deterministic): the nearest in that chain; then a row that is not an
     ``alle`` row (the figures the headline rests on); a part before a total; the smallest
     count; then the indicator id. Rows in *fixed* (an already published table) are never
-    chosen.
+    chosen. *context*: the table indexed by id, its published ids and the relations by row
+    (`_context`), when the caller keeps them between calls.
     """
-    rows = table.set_index("indicator_id")
-    published = set(rows.index[~rows["suppressed"].astype(bool)])
-    by_row: dict[str, list[Relation]] = {}
-    for r in relations:
-        for c in {r.total, *r.parts}:
-            by_row.setdefault(c.indicator_id, []).append(r)
+    rows, published, by_row = context or _context(table, relations)
     best: tuple | None = None
     seen, frontier, distance = {target_row}, [target_row], 0
     while frontier and best is None:
@@ -336,6 +333,8 @@ def _complement(
                     if i in published and i in rows.index:
                         if i in fixed or str(rows.at[i, "domain"]) in ADMINISTRATIVE_DOMAINS:
                             continue
+                        if "hidden" in rows.columns and str(rows.at[i, "hidden"]) == "True":
+                            continue  # an unpublished part known to be empty
                         value = _number(rows.at[i, c.field])
                         if value is None:
                             continue
@@ -352,6 +351,19 @@ def _complement(
     return None if best is None else best[-1]
 
 
+def _context(
+    table: pd.DataFrame, relations: Sequence[Relation]
+) -> tuple[pd.DataFrame, set[str], dict[str, list[Relation]]]:
+    """What `_complement` looks at: the rows by id, the published ids, relations by row."""
+    rows = table.set_index("indicator_id")
+    published = set(rows.index[~rows["suppressed"].astype(bool)])
+    by_row: dict[str, list[Relation]] = {}
+    for r in relations:
+        for c in {r.total, *r.parts}:
+            by_row.setdefault(c.indicator_id, []).append(r)
+    return rows, published, by_row
+
+
 def secondary_suppression(
     table: pd.DataFrame,
     log: pd.DataFrame,
@@ -364,45 +376,70 @@ def secondary_suppression(
     """Withhold complementary rows until the audit finds every withheld count protected.
 
     One row at a time: the first unprotected count (by id) gets the complement chosen by
-    `_complement`, then the table is audited again. Returns (table, log) with a log row per
-    secondary suppression (rule ``secundair``). A table with nothing withheld is returned
-    unchanged. Raises ValueError when a withheld count cannot be protected. Rows in *fixed*
-    (the national table, when the project rows are added to it) are never withheld here.
+    `_complement`, then the table is audited again. With *block* (the project of a row),
+    one row per block at a time: the first unprotected count of every block gets its
+    complement in the same round, so the rounds do not grow with the number of projects.
+    Returns (table, log) with a log row per secondary suppression (rule ``secundair``). A
+    table with nothing withheld is returned unchanged. Raises ValueError when a withheld
+    count cannot be protected. Rows in *fixed* (the national table, when the project rows
+    are added to it) are never withheld here.
     """
-    from integratiescan.audit.disclosure_audit import first_derivable, iter_findings
+    from integratiescan.audit.disclosure_audit import derivable, iter_findings
 
     out = table.copy(deep=True)
     log = log.copy()
     protected: set[str] = set()  # stays protected as more is withheld (almost: see below)
+    by_row: dict[str, list[Relation]] = _context(out.iloc[0:0], relations)[2]
     full_pass = False
     while True:
-        finding = first_derivable(out, relations, min_n, zero_full_min)
+        findings = derivable(out, relations, min_n, zero_full_min, block)
+        blocks: set[str] = set()
         for f in (
             []
-            if finding
+            if findings
             else iter_findings(
-                out, relations, min_n, zero_full_min, frozenset(protected), block=block
+                out,
+                relations,
+                min_n,
+                zero_full_min,
+                frozenset(protected),
+                block=block,
+                witnesses=True,
             )
         ):
             if f.protected:
                 protected.add(f.target)
-            else:
-                finding = f
+                continue
+            name = block(f.indicator_id) if block is not None else ""
+            if name not in blocks:
+                blocks.add(name)
+                findings.append(f)
+            if block is None:
                 break
-        if finding is None and not full_pass:
+        if not findings and not full_pass:
             protected.clear()  # a last full pass: trust no earlier verdict
             full_pass = True
             continue
-        if finding is None:
+        if not findings:
             return out, log
         full_pass = False
-        row = _complement(out, relations, finding.indicator_id, fixed)
-        if row is None:
-            raise ValueError("disclosure: no complementary cell protects " + finding.message())
-        reason = reason_secondary(finding.indicator_id)
-        mask = out["indicator_id"] == row
-        _blank(out, mask)
-        out.loc[mask, "suppressed"] = True
-        out.loc[mask, "suppression_reason"] = reason
-        at = log.index[log["indicator_id"] == row]
-        log.loc[at, ["rule", "action", "reason_nl"]] = [RULE_SECONDARY, ACTION_SUPPRESSED, reason]
+        rows = out.set_index("indicator_id")
+        published = set(rows.index[~rows["suppressed"].astype(bool)])
+        for finding in findings:
+            row = _complement(
+                out, relations, finding.indicator_id, fixed, (rows, published, by_row)
+            )
+            if row is None:
+                raise ValueError("disclosure: no complementary cell protects " + finding.message())
+            published.discard(row)
+            reason = reason_secondary(finding.indicator_id)
+            mask = out["indicator_id"] == row
+            _blank(out, mask)
+            out.loc[mask, "suppressed"] = True
+            out.loc[mask, "suppression_reason"] = reason
+            at = log.index[log["indicator_id"] == row]
+            log.loc[at, ["rule", "action", "reason_nl"]] = [
+                RULE_SECONDARY,
+                ACTION_SUPPRESSED,
+                reason,
+            ]

@@ -39,6 +39,6 @@ def run_projects(
     result = projects.build(tables, ref, settings, table, relations, scope)
     write_csv(result.table, out["csv"])
     write_text(out["json"], projects.json_document(result, settings, scope))
-    write_text(out["relations"], relations_json(result.relations))
+    write_text(out["relations"], relations_json(result.relations, result.hidden))
     write_csv(result.log, out["disclosure"])
     return result.table

@@ -36,7 +36,15 @@ from ..intake import contract
 from ..relations import Cell as CountCell
 from ..relations import Relation
 from . import disclosure, stats
-from .compute import Builder, Settings, _difference_pp, _tidy, rows, to_records
+from .compute import (
+    QUESTIONNAIRE_COLUMNS,
+    Builder,
+    Settings,
+    _difference_pp,
+    _tidy,
+    rows,
+    to_records,
+)
 from .definitions import INTEGRATION, MATCH_ROWS, PROJECT_REGISTRY, SCOPE
 from .evaluate import Evaluation, Numbers
 from .model import Cell, Family, PairedChange, Registry, Share, Total
@@ -126,13 +134,29 @@ def _rest(national: Numbers, own: Numbers) -> Numbers:
     )
 
 
-def _vs_rest(b: Builder, family: Family, cell: Cell, own: Numbers, rest: Numbers) -> None:
-    """The row: this project minus the rest of the country, in pp, with its 95% interval."""
+def comparator(cohort_counts: dict[int, Numbers], cohorts: Sequence[int]) -> int | None:
+    """The cohort a project is compared in: its only cohort when all of its respondents of
+    a family are in one cohort, else None (all cohorts). Why: a project of one cohort next
+    to the national all-cohort figure would compare two different years."""
+    present = [c for c in cohorts if cohort_counts.get(c) is not None and cohort_counts[c].rows]
+    return present[0] if len(present) == 1 and len(cohorts) > 1 else None
+
+
+def _vs_rest(
+    b: Builder, family: Family, cell: Cell, own: Numbers, rest: Numbers, cohort: int | None
+) -> None:
+    """The row: this project minus the rest of the country over the same cohort(s), in pp,
+    with its 95% interval."""
     measure = f"{family.measure}{VS_REST}"
     who = cell.terms.get("who", "")
+    same = (
+        f"in cohort {cohort}, het enige cohort met respondenten van dit project"
+        if cohort is not None
+        else "in alle cohorten"
+    )
     definition = (
         "Verschil in procentpunten tussen dit project en de rest van het land (de "
-        "respondenten van alle andere projecten; twee onafhankelijke groepen) in: "
+        f"respondenten van alle andere projecten {same}; twee onafhankelijke groepen) in: "
         f"{family.label_nl}; {who}"
     )
     head = (family.id.format(measure=measure, slug=cell.slug), family.domain, measure)
@@ -198,9 +222,17 @@ def project_rows(
             if not _compared(family):
                 continue
             national = ev.numbers(family)
-            for cell in view.cells(family):
+            cells = view.cells(family)
+            by_cohort = {
+                c.cohort: view.counts[family.measure][c.slug] for c in cells if c.cohort is not None
+            }
+            for cell in cells:
+                if cell.cohort is not None:
+                    continue  # per-cohort cells are not published (see `hidden`)
                 own = view.counts[family.measure][cell.slug]
-                _vs_rest(b, family, cell, own, _rest(national[cell.slug], own))
+                cohort = comparator(by_cohort, sorted(by_cohort))
+                same = next((c for c in cells if c.cohort == cohort), cell)
+                _vs_rest(b, family, cell, own, _rest(national[same.slug], own), cohort)
                 compares[key(pid, b.rows[-1]["indicator_id"])] = key(pid, family.indicator_id(cell))
         for row in b.rows:
             row["project_id"] = pid
@@ -280,6 +312,68 @@ class ProjectTable:
     projects: pd.Index
     exact: bool  # national = sum of project cells held exactly
     left_out: tuple[str, ...] = ()  # ids published for no project (small_national_counts)
+    hidden: tuple[dict[str, Any], ...] = ()  # unpublished cohort parts (see `hidden_parts`)
+    cohorts: dict[str, list[int]] | None = None  # cohorts with respondents, per project
+
+
+HIDDEN = "hidden"  # internal column: a per-cohort part, never published
+KNOWN_ZERO = "known_zero"
+_COUNTS = ("numerator", "denominator", "n", "n_missing")
+
+
+def hidden_parts(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Mark the per-cohort project rows as hidden parts; which of them equal their
+    all-cohort row.
+
+    Why: a project publishes its figures pooled over its cohorts; a per-cohort split of a
+    small project is withheld almost everywhere and made secondary suppression take the
+    all-cohort cell. The parts still exist: the national per-cohort cells are sums of them,
+    so they stay in the relations as unknowns the audit must find protected. Modelled for a
+    strong attacker: a project's empty cohorts are known (its round tells), so a part with
+    no one counted, next to a part with someone counted, is a known zero (``known_zero``;
+    a project with no one counted at all is not known to be empty), and when only one
+    cohort is not empty
+    that part *is* the all-cohort row (returned: part key -> all-cohort key, to substitute).
+    """
+    raw = raw.copy()
+    raw[HIDDEN] = raw["cohort"].notna()
+    counts = raw[list(_COUNTS)].apply(pd.to_numeric, errors="coerce").fillna(0)
+    empty = raw[HIDDEN] & counts.eq(0).all(axis=1)
+    # a project with no one counted in any cohort is not known to be empty: only which
+    # cohorts it runs in is
+    anyone = (~empty & raw[HIDDEN]).groupby([raw["project_id"], raw["measure"], raw["group"]])
+    raw[KNOWN_ZERO] = empty & anyone.transform("any")
+    whole = raw[~raw[HIDDEN]].set_index(["project_id", "measure", "group"])["indicator_id"]
+    assert whole.index.is_unique, "one all-cohort row per project, measure and group"
+    same: dict[str, str] = {}
+    parts = raw[raw[HIDDEN] & ~raw[KNOWN_ZERO]]
+    for (pid, measure, group), rows_p in parts.groupby(["project_id", "measure", "group"]):
+        if len(rows_p) == 1:
+            same[str(rows_p["indicator_id"].iloc[0])] = str(whole.loc[(pid, measure, group)])
+    return raw[~raw["indicator_id"].isin(same)].reset_index(drop=True), same
+
+
+def _substitute(relations: list[Relation], same: dict[str, str]) -> list[Relation]:
+    """*relations* with each part that is its whole row written as that row (equal counts)."""
+
+    def cell(c: CountCell) -> CountCell:
+        return CountCell(same.get(c.indicator_id, c.indicator_id), c.field)
+
+    out = set()
+    for r in relations:
+        total, parts = cell(r.total), tuple(cell(c) for c in r.parts)
+        if parts == (total,):
+            continue
+        out.add(Relation(total, parts, r.exact, r.why))
+    return sorted(out)
+
+
+def _cohorts(tables: dict[str, pd.DataFrame], projects: pd.Index) -> dict[str, list[int]]:
+    """The cohorts each project has questionnaire respondents in (T0 or T1)."""
+    frames = [tables[t][["project_id", "cohort"]] for t in QUESTIONNAIRE_COLUMNS if t in tables]
+    both = pd.concat(frames, ignore_index=True).astype({"project_id": str})
+    found = both.groupby("project_id")["cohort"].agg(lambda c: sorted({int(x) for x in c}))
+    return {str(p): list(found.get(p, [])) for p in projects}
 
 
 def build(
@@ -300,14 +394,26 @@ def build(
     if left_out and not raw.empty:
         plain = raw["indicator_id"].str.split(SEP, n=1).str[1]
         compared = raw["indicator_id"].map(lambda k: compares.get(k, k).split(SEP, 1)[1])
-        raw = raw[~(plain.isin(left_out) | compared.isin(left_out))].reset_index(drop=True)
+        # hidden parts stay: the national cells they add up to are published
+        out = (plain.isin(left_out) | compared.isin(left_out)) & raw["cohort"].isna()
+        raw = raw[~out].reset_index(drop=True)
+    cohorts = _cohorts(tables, projects)
     if raw.empty:
         return ProjectTable(
-            pd.DataFrame(columns=PROJECT_COLUMNS), pd.DataFrame(), [], projects, True, left_out
+            pd.DataFrame(columns=PROJECT_COLUMNS),
+            pd.DataFrame(),
+            [],
+            projects,
+            True,
+            left_out,
+            cohorts=cohorts,
         )
     relations = _within(raw, registry)
     across = _across(raw, set(national["indicator_id"]), ev, registry)
+    raw, same = hidden_parts(raw)
+    relations, across = _substitute(relations, same), _substitute(across, same)
     table, log = disclosure.apply_disclosure(raw, s.disclosure_min_n, s.zero_full_min_n)
+    table = _hide(table, raw)
     table, log = _protect_each(table, log, relations, s)
     combined = pd.concat([national.assign(project_id=""), table], ignore_index=True)
     combined, log = disclosure.secondary_suppression(
@@ -321,13 +427,63 @@ def build(
     )
     table = combined[combined["project_id"] != ""].reset_index(drop=True)
     table, log = _withhold_comparisons(table, log, compares)
+    hidden = table[table[HIDDEN].astype(bool)]
+    published = table[~table[HIDDEN].astype(bool)].drop(columns=[HIDDEN, KNOWN_ZERO])
+    log = log[~log["indicator_id"].isin(set(hidden["indicator_id"]))].reset_index(drop=True)
     return ProjectTable(
-        tidy(table),
+        tidy(published.reset_index(drop=True)),
         log,
         sorted({*relations, *across}),
         projects,
         all(r.exact for r in across),
         left_out,
+        tuple(
+            {
+                "indicator_id": str(r["indicator_id"]),
+                "measure": str(r["measure"]),
+                "unit": str(r["unit"]),
+                KNOWN_ZERO: [c for c in _COUNTS if r[KNOWN_ZERO] and pd.notna(r[c])],
+            }
+            for r in hidden.sort_values("indicator_id").to_dict("records")
+        ),
+        cohorts,
+    )
+
+
+def _hide(table: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
+    """Hidden parts withheld (their counts unknown) unless known to be empty: then their
+    counts are the zeros of *raw* (the table before primary suppression blanked them)."""
+    table = table.copy()
+    mask = table[HIDDEN].astype(bool) & ~table[KNOWN_ZERO].astype(bool)
+    disclosure._blank(table, mask)
+    table.loc[mask, "suppressed"] = True
+    table.loc[mask, "suppression_reason"] = "niet gepubliceerd: deel per cohort"
+    zero = table[KNOWN_ZERO].astype(bool)
+    table.loc[zero, "suppressed"] = False
+    table.loc[zero, "suppression_reason"] = ""
+    for c in _COUNTS:
+        at = zero & raw[c].notna()
+        table.loc[at, c] = 0
+    return table
+
+
+def hidden_rows(hidden: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """The hidden parts as table rows for the audit: withheld, or all zero when known empty."""
+    rows = []
+    for h in hidden:
+        zero = list(h[KNOWN_ZERO])  # the count fields known to be 0; [] when withheld
+        rows.append(
+            {
+                "indicator_id": h["indicator_id"],
+                "measure": h["measure"],
+                "unit": h["unit"],
+                "suppressed": not zero,
+                HIDDEN: True,
+                **{c: (0 if c in zero else None) for c in _COUNTS},
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["indicator_id", "measure", "unit", "suppressed", HIDDEN, *_COUNTS]
     )
 
 
@@ -429,6 +585,7 @@ def json_document(result: ProjectTable, s: Settings, scope: str) -> str:
             "reason": "the national count is below the publication threshold, so a withheld "
             "project part of it could not be protected",
         },
+        "cohorts": result.cohorts or {},
         "indicators": to_records(result.table),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
