@@ -71,7 +71,10 @@ def rendered(payload: dict, tmp_path_factory: pytest.TempPathFactory) -> dict[st
         for pid in ids
     ]
     render_many(QMD, jobs, workers=2)
-    return {"results": results, "out": out}
+    # the same documents with pandoc's command lines per format (a single render's way)
+    per_format = tmp_path_factory.mktemp("factsheets-per-format")
+    render_many(QMD, [Job(j.params, per_format, j.output_stem) for j in jobs], one_pandoc=False)
+    return {"results": results, "out": out, "per_format": per_format, "ids": ids}
 
 
 def _pdf_text(path: Path) -> str:
@@ -183,6 +186,16 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(value: str) -> None:
 
 
 # --------------------------------------------------------------------------- batch = single
+
+
+def test_batch_bytes_equal_pandocs_command_lines(rendered) -> None:
+    """The batch's one pandoc process gives, for every document (the hostile names too),
+    the bytes of pandoc's command lines per format, the way a single render converts."""
+    for pid in rendered["ids"]:
+        for fmt in ("html", "pdf"):
+            batch = (rendered["out"] / f"{pid}.{fmt}").read_bytes()
+            per_format = (rendered["per_format"] / f"{pid}.{fmt}").read_bytes()
+            assert batch == per_format, f"{pid}.{fmt} differs"
 
 
 def test_batch_bytes_equal_single_renders(rendered, tmp_path: Path) -> None:

@@ -8,6 +8,12 @@ pandoc processes. A :class:`BatchRenderer` pays the first two once:
   cells of each document run after ``%reset -f`` and the setup cell, as in a fresh kernel,
   with the modules already imported;
 * one ``typst.Compiler`` (fonts loaded once) for every PDF;
+* one long-running ``pandoc lua`` process (:class:`PandocConverter`,
+  ``templates/convert.lua``) that reads each document's Markdown once and does pandoc's
+  steps for the Typst file and for the HTML up to its writer; the HTML command line then
+  reads that as JSON and only writes and embeds the resources (``--embed-resources`` is
+  not available in Lua). Two pandoc start-ups, one Markdown parse and one filter load less
+  per document;
 * the .qmd parsed and its metadata merged once;
 * the document's own ``citeproc: false`` skips citeproc (a factsheet cites nothing).
 
@@ -19,6 +25,8 @@ kernels are separate processes, pandoc runs as subprocesses and Typst outside th
 
 from __future__ import annotations
 
+import json
+import subprocess
 import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -29,8 +37,10 @@ from typing import Any
 from .embedded import (
     RenderResult,
     _compile_typst,
+    _template,
     figure_settings,
     kernel_name_of,
+    pandoc_path,
     parse_document,
     render_embedded,
 )
@@ -49,6 +59,54 @@ class Job:
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
 
+class PandocConverter:
+    """One ``pandoc lua templates/convert.lua`` process for the documents of a batch.
+
+    Requests and replies are one JSON line each; the process runs until :meth:`close`.
+    """
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen[str] | None = None
+
+    def convert(self, request: dict[str, Any]) -> str:
+        """Carry out *request*; the warnings, in pandoc's stderr form."""
+        if self._proc is None or self._proc.poll() is not None:
+            cmd = [
+                pandoc_path(),
+                "lua",
+                str(_template("convert.lua")),
+                str(_template("quarto.lua")),
+                str(_template("report.typ")),
+            ]
+            self._proc = subprocess.Popen(
+                cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8"
+            )
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._proc.stdin.write(json.dumps(request) + "\n")
+        self._proc.stdin.flush()
+        line = self._proc.stdout.readline()
+        if not line:
+            self.close()
+            raise RenderError("pandoc (batch converter) stopped unexpectedly")
+        reply = json.loads(line)
+        if not reply.get("ok"):
+            raise RenderError(f"pandoc failed: {reply.get('error')}")
+        return str(reply.get("warnings", ""))
+
+    def close(self) -> None:
+        if self._proc is not None:
+            if self._proc.stdin is not None:
+                self._proc.stdin.close()
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+            if self._proc.stdout is not None:
+                self._proc.stdout.close()
+            self._proc = None
+
+
 class BatchRenderer:
     """Renders documents of one .qmd in one kernel, with one Typst compiler."""
 
@@ -57,7 +115,10 @@ class BatchRenderer:
         qmd_path: str | Path,
         to: Iterable[str] = ("html", "pdf"),
         metadata: Mapping[str, Any] | None = None,
+        one_pandoc: bool = True,
     ):
+        """*one_pandoc* False: pandoc's command lines per format, as a single render runs
+        them (the tests compare the two ways byte for byte)."""
         self.qmd = Path(qmd_path).resolve()
         if not self.qmd.is_file():
             raise RenderError(f"no such document: {qmd_path}")
@@ -66,6 +127,7 @@ class BatchRenderer:
         self._parsed: dict[str, Any] = {}
         self._kernel: SharedKernel | None = None
         self._compiler: Any = None
+        self._converter = PandocConverter() if one_pandoc else None
 
     def _document(self, metadata: Mapping[str, Any]) -> Any:
         key = repr(sorted({**self.metadata, **metadata}.items()))
@@ -102,9 +164,12 @@ class BatchRenderer:
             parsed=parsed,
             shared=self._kernel,
             compile_typst=self._typst,
+            converter=self._converter,
         )
 
     def close(self) -> None:
+        if self._converter is not None:
+            self._converter.close()
         if self._kernel is not None:
             self._kernel.close()
             self._kernel = None
@@ -122,6 +187,7 @@ def render_many(
     to: Iterable[str] = ("html", "pdf"),
     metadata: Mapping[str, Any] | None = None,
     workers: int = 1,
+    one_pandoc: bool = True,
 ) -> list[RenderResult]:
     """Render every job, *workers* renderers (kernels) in parallel; results in job order."""
     jobs = list(jobs)
@@ -131,7 +197,7 @@ def render_many(
 
     def renderer() -> BatchRenderer:
         if not hasattr(local, "r"):
-            local.r = BatchRenderer(qmd_path, to, metadata)
+            local.r = BatchRenderer(qmd_path, to, metadata, one_pandoc)
             with lock:
                 renderers.append(local.r)
         return local.r
