@@ -187,6 +187,17 @@ def _child(work: Path, ids_file: Path, out: Path, workers: int) -> None:
     print(json.dumps({"wall": wall, "cpu": cpu, "peak_mb": peak[0] / 2**20, "n": len(ids)}))
 
 
+def same_bytes(a: Path, b: Path, ids: list[str]) -> int:
+    """How many factsheets have identical HTML and PDF in folders *a* and *b*."""
+    return sum(
+        all(
+            (a / f"{pid}.{ext}").read_bytes() == (b / f"{pid}.{ext}").read_bytes()
+            for ext in ("html", "pdf")
+        )
+        for pid in ids
+    )
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -127,6 +128,7 @@ class BatchRenderer:
         self._parsed: dict[str, Any] = {}
         self._kernel: SharedKernel | None = None
         self._compiler: Any = None
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
         self._converter = PandocConverter() if one_pandoc else None
 
     def _document(self, metadata: Mapping[str, Any]) -> Any:
@@ -136,11 +138,18 @@ class BatchRenderer:
         return self._parsed[key]
 
     def _typst(self, typ: Path, timestamp: float, warnings: list[str]) -> bytes:
+        """PDF bytes of *typ*, compiled from one fixed path per renderer: the compiler
+        then reuses its memoised work for what is unchanged since the previous document
+        (a new path each time costs three times the CPU). quarto.lua writes every image
+        path absolute, so the file can move."""
         if self._compiler is None:
             import typst
 
             self._compiler = typst.Compiler(root="/", ignore_system_fonts=True)
-        return _compile_typst(typ, timestamp, warnings, self._compiler)
+            self._scratch = tempfile.TemporaryDirectory(prefix="integratiescan-batch-")
+        fixed = Path(self._scratch.name) / "document.typ"
+        fixed.write_bytes(typ.read_bytes())
+        return _compile_typst(fixed, timestamp, warnings, self._compiler)
 
     def render(self, job: Job) -> RenderResult:
         """Render one document; its outputs are written atomically like a single render's."""
@@ -170,6 +179,10 @@ class BatchRenderer:
     def close(self) -> None:
         if self._converter is not None:
             self._converter.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
+            self._compiler = None
         if self._kernel is not None:
             self._kernel.close()
             self._kernel = None

@@ -252,7 +252,7 @@ def _compile_typst(typ: Path, timestamp: float, warnings: list[str], compiler: A
     else:
         run = functools.partial(compiler.compile, str(typ))
     try:
-        return run(pdf_standards=["ua-1"], **kwargs)
+        return without_default_suspects(run(pdf_standards=["ua-1"], **kwargs))
     except Exception as exc:  # fall back to an untagged-standard PDF
         first = str(exc)
         try:
@@ -260,7 +260,23 @@ def _compile_typst(typ: Path, timestamp: float, warnings: list[str], compiler: A
         except Exception as exc2:
             raise RenderError(f"typst failed: {exc2}") from exc2
         warnings.append(f"PDF/UA-1 not possible, wrote a plain PDF: {first.splitlines()[0]}")
-        return data
+        return without_default_suspects(data)
+
+
+_SUSPECTS = b"/MarkInfo<</Marked true/Suspects false>>"
+
+
+def without_default_suspects(pdf: bytes) -> bytes:
+    """*pdf* with the catalog's ``/Suspects false`` blanked out (spaces, same length, so
+    every offset in the cross-reference table stays right).
+
+    Why: ``false`` is the default of that key, so the document means the same, but poppler
+    before 25.12 reports a valid ``/Suspects false`` as "Syntax Error: Suspects object is
+    wrong type (boolean)" (Catalog.cc tests ``isBool() && getBool()``), and a reviewer's
+    ``pdfinfo`` / ``pdftotext`` should not complain about our PDFs.
+    """
+    blank = b"/MarkInfo<</Marked true" + b" " * len(b"/Suspects false") + b">>"
+    return pdf.replace(_SUSPECTS, blank, 1)
 
 
 def kernel_name_of(meta: dict[str, Any]) -> str:
@@ -399,7 +415,7 @@ def _convert(
     if citeproc or not set(to) <= {"html", "pdf"}:
         converter = None
     procs: dict[str, tuple[subprocess.Popen[bytes] | None, Path]] = {}
-    request: dict[str, Any] = {"markdown": str(md)}
+    request: dict[str, Any] = {"cwd": str(doc_dir), "markdown": str(md)}
     stderr: dict[str, str] = {}
     for fmt in to:
         fmeta = _pandoc_meta(format_metadata(meta, fmt), fmt)

@@ -14,7 +14,7 @@ start-up and with the Markdown read once:
     and does the template and --embed-resources (not available in Lua) itself.
 
 Protocol: one JSON request per line on stdin
-({markdown, html = {meta, json}, typst = {meta, out}}: file paths),
+({cwd, markdown, html = {meta, json}, typst = {meta, out}}: folder and file paths),
 one JSON reply per line on stdout ({ok, warnings} or {ok=false, error}).
 Usage: pandoc lua convert.lua <quarto.lua> <report.typ>
 ]]
@@ -90,7 +90,10 @@ for line in io.lines() do
   local warnings = {}
   local ok, err = pcall(function()
     local req = json.decode(line, false)
-    local logs = pandoc.log.silence(convert, req, warnings)
+    -- the command lines run in the document's folder (quarto.lua resolves image paths there)
+    local logs = pandoc.system.with_working_directory(req.cwd, function()
+      return pandoc.log.silence(convert, req, warnings)
+    end)
     for _, msg in ipairs(logs) do
       warnings[#warnings + 1] = "[WARNING] " .. tostring(msg) .. "\n"
     end
