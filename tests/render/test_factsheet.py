@@ -87,7 +87,7 @@ def _pdf_text(path: Path) -> str:
 def _squash(text: str) -> str:
     """Text as print shows it: no invisible format characters, no hyphenation, one space."""
     text = "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE)
-    text = text.replace("\u00ad", "").replace("-\n", "-")
+    text = text.replace("\u00ad", "").replace("\u2011", "-").replace("-\n", "-")
     return " ".join(text.split())
 
 

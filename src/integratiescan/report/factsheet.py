@@ -52,6 +52,9 @@ STATUS_LABELS = {
     "VOORTIJDIG_GESTOPT": "voortijdig gestopt",
 }
 STREEP = "–"
+#: "95%-BI" with a non-breaking hyphen (U+2011, in the bundled fonts): a narrow column or a
+#: line end must not split it into "95%-" and "BI".
+BI = "95%\u2011BI"
 
 
 def project_id(value: object) -> str:
@@ -230,7 +233,7 @@ class Factsheet:
                     *self._cells(self.landelijk.get(iid), change),
                 )
             )
-        cols = [first, "Project", "n", "95%-BI", "Landelijk", "n (landelijk)", "95%-BI (landelijk)"]
+        cols = [first, "Project", "n", BI, "Landelijk", "n (landelijk)", f"{BI} (landelijk)"]
         return pd.DataFrame(rows, columns=cols)
 
     def respons(self) -> kit.Md:
@@ -249,9 +252,10 @@ class Factsheet:
             f"{count(t1)} aan het eind (T1)."
         )
         if paired is not None and paired.bruikbaar:
+            van = f"de {nl.aantal(paired.n)} " if paired.n is not None else ""
             text += (
-                f" Van de jongeren die bij de start antwoordden, vulde {nl.pct(paired.value)} "
-                f"ook de tweede vragenlijst in ({nl.bi(paired.ci_low, paired.ci_high)})."
+                f" Van {van}jongeren die bij de start antwoordden, vulde {nl.pct(paired.value)} "
+                f"ook de tweede vragenlijst in ({_bi(paired.ci_low, paired.ci_high)})."
             )
         return kit.Md(text + "\n")
 
@@ -284,7 +288,7 @@ class Factsheet:
             onderwerp = label[:1].lower() + label[1:] if measure != ATTITUDE else label
             if richting == "onbekend" or verschil is None:
                 continue
-            marge = f"verschil {nl.pp(verschil.value)}, {nl.bi(verschil.ci_low, verschil.ci_high)}"
+            marge = f"verschil {nl.pp(verschil.value)}, {_bi(verschil.ci_low, verschil.ci_high)}"
             if measure == ATTITUDE:
                 subject = onderwerp
             else:
@@ -301,7 +305,13 @@ class Factsheet:
                 "Voor dit project zijn te weinig antwoorden gepubliceerd om het met de rest "
                 "van het land te vergelijken.\n"
             )
-        return kit.Md("\n".join(zinnen) + "\n")
+        uitleg = (
+            "Het verschil is het project min de jongeren van alle andere projecten samen (de "
+            "rest van het land), in procentpunten met het 95%-betrouwbaarheidsinterval. De "
+            "landelijke cijfers in de tabel tellen dit project mee. Alleen als het interval "
+            "nul uitsluit, staat er hoger of lager.\n\n"
+        )
+        return kit.Md(uitleg + "\n".join(zinnen) + "\n")
 
     def maatjes(self) -> kit.Md:
         """Buddy matches, only for projects with the MAATJES route."""
@@ -387,6 +397,11 @@ class _Notice:
 def _commit() -> str:
     """The code commit (once per process: a batch renders hundreds of factsheets)."""
     return git_commit(Path(__file__).resolve().parent)
+
+
+def _bi(low: float | None, high: float | None) -> str:
+    """:func:`nl.bi` with the factsheet's unbreakable "95%-BI" (:data:`BI`)."""
+    return nl.bi(low, high).replace("95%-BI", BI, 1)
 
 
 def _wat(measure: str) -> str:
