@@ -286,6 +286,43 @@ def test_the_comparison_is_the_project_tables_vs_rest_row() -> None:
     assert [(d["indicator_id"], d["value"]) for d in diffs] == [("vl-afkomst-call-alle", "10.9")]
 
 
+def test_a_one_cohort_project_is_shown_next_to_that_cohorts_national_value() -> None:
+    """The issue's "national value of the same cohort(s)": one cohort -> that cohort's
+    national row (under the id the factsheet looks up); several or unknown -> all cohorts."""
+    import pandas as pd
+
+    def nat(cohort: str, value: str) -> dict:
+        return {
+            "indicator_id": f"vl-afkomst-c{cohort}-alle",
+            "measure": "vl-afkomst",
+            "cohort": cohort if cohort != "all" else "",
+            "group": "alle",
+            "value": value,
+            "suppressed": "False",
+        }
+
+    national = pd.DataFrame([nat("all", "69.0"), nat("2022", "66.0"), nat("2021", "71.0")])
+    rows = pd.DataFrame(columns=["project_id", "indicator_id", "measure", "cohort", "group"])
+    projects = pd.DataFrame([json.loads(FIXTURE.read_text(encoding="utf-8"))["project"]])
+    reference = pd.DataFrame(columns=["naam_nl", "laag"])
+    pid = "MDT-R4B-0013"
+    for cohorts, value, shown in (
+        ([2022], "66.0", 2022),
+        ([2021, 2022], "69.0", None),
+        ([], "69.0", None),
+    ):
+        data = fd.payloads(projects, rows, national, reference, {}, [pid], {pid: cohorts})[pid]
+        [row] = data["national"]
+        assert (row["indicator_id"], row["value"], data["national_cohort"]) == (
+            "vl-afkomst-call-alle",
+            value,
+            shown,
+        )
+    sheet = fs.Factsheet({**data, "national_cohort": 2022})
+    assert "landelijk in cohort 2022" in sheet.tabel_uitkomsten().text
+    assert "Alle jongeren van dit project zitten in cohort 2022" in sheet.tabel_uitkomsten().text
+
+
 # --------------------------------------------------------------------------- index and zip
 
 

@@ -167,6 +167,9 @@ class Factsheet:
         self.landelijk = Rijen(data.get("national", []))
         self.verschil = Rijen(data.get("differences", []))
         self.componenten = [dict(c) for c in data.get("components", [])]
+        #: the one cohort of the project's respondents (national values and the difference
+        #: are of that cohort), or None: all cohorts
+        self.cohort = data.get("national_cohort")
         self.fingerprint = hashlib.sha256(
             json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
         ).hexdigest()[:16]
@@ -264,10 +267,17 @@ class Factsheet:
         items = [(self._id(m), label, False) for m, label in ITEMS]
         items.append((self._id(ATTITUDE), "Verandering ‘graag andere achtergrond’ (pp)", True))
         df = self._vergelijk_tabel(items, "Uitkomst (alle cohorten)")
+        landelijk = f"landelijk in cohort {self.cohort}" if self.cohort else "landelijk"
+        uitleg = (
+            f"Alle jongeren van dit project zitten in cohort {self.cohort}; de landelijke "
+            "cijfers zijn die van dat cohort. "
+            if self.cohort
+            else ""
+        )
         return kit.Md(
-            kit.markdown_tabel(df, "Uitkomsten van het project en landelijk (%)", "tbl-uit")
-            + "\nPercentages van de jongeren die de tweede vragenlijst (T1) invulden; de "
-            "verandering is T1 min T0 bij dezelfde jongeren, in procentpunten (pp).\n"
+            kit.markdown_tabel(df, f"Uitkomsten van het project en {landelijk} (%)", "tbl-uit")
+            + f"\n{uitleg}Percentages van de jongeren die de tweede vragenlijst (T1) invulden; "
+            "de verandering is T1 min T0 bij dezelfde jongeren, in procentpunten (pp).\n"
         )
 
     def vergelijking(self) -> kit.Md:
@@ -305,10 +315,11 @@ class Factsheet:
                 "Voor dit project zijn te weinig antwoorden gepubliceerd om het met de rest "
                 "van het land te vergelijken.\n"
             )
+        rest = f"in cohort {self.cohort} " if self.cohort else ""
         uitleg = (
-            "Het verschil is het project min de jongeren van alle andere projecten samen (de "
-            "rest van het land), in procentpunten met het 95%-betrouwbaarheidsinterval. De "
-            "landelijke cijfers in de tabel tellen dit project mee. Alleen als het interval "
+            f"Het verschil is het project min de jongeren {rest}van alle andere projecten "
+            "samen (de rest van het land), in procentpunten met het 95%-betrouwbaarheidsinterval. "
+            "De landelijke cijfers in de tabel tellen dit project mee. Alleen als het interval "
             "nul uitsluit, staat er hoger of lager.\n\n"
         )
         return kit.Md(uitleg + "\n".join(zinnen) + "\n")

@@ -43,14 +43,15 @@ def write_data(
     meta: Mapping[str, Any],
 ) -> tuple[list[str], list[str]]:
     """The checkpoint's work: every project's data file (only changed ones) and the manifest."""
-    chosen = json.loads(Path(project_list).read_text(encoding="utf-8"))["projects"]
+    listing = json.loads(Path(project_list).read_text(encoding="utf-8"))
     data = fd.payloads(
         pd.read_parquet(projects),
         read_projects(project_indicators),
         read_text(indicators),
         pd.read_csv(reference, dtype=str, keep_default_na=False).set_index("code"),
         meta,
-        chosen,
+        listing["projects"],
+        listing.get("cohorts", {}),
     )
     return fd.write_all(data_dir(manifest), manifest, data)
 
