@@ -323,6 +323,18 @@ def test_a_one_cohort_project_is_shown_next_to_that_cohorts_national_value() -> 
     assert "Alle jongeren van dit project zitten in cohort 2022" in sheet.tabel_uitkomsten().text
 
 
+def test_a_withheld_cell_is_explained_under_its_table(payload: dict) -> None:
+    data = copy.deepcopy(payload)
+    data["meta"]["disclosure_min_n"] = 10
+    assert "Niet gepubliceerd" not in fs.Factsheet(data).tabel_uitkomsten().text
+    for row in data["rows"]:
+        if row["indicator_id"] == "vl-afkomst-call-alle":
+            row.update(suppressed="True", value="", ci_low="", ci_high="")
+    text = fs.Factsheet(data).tabel_uitkomsten().text
+    assert "| niet gepubliceerd |" in text
+    assert "Niet gepubliceerd: gebaseerd op minder dan 10 jongeren, of afgeschermd" in text
+
+
 # --------------------------------------------------------------------------- index and zip
 
 

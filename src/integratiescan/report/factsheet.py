@@ -277,7 +277,20 @@ class Factsheet:
         return kit.Md(
             kit.markdown_tabel(df, f"Uitkomsten van het project en {landelijk} (%)", "tbl-uit")
             + f"\n{uitleg}Percentages van de jongeren die de tweede vragenlijst (T1) invulden; "
-            "de verandering is T1 min T0 bij dezelfde jongeren, in procentpunten (pp).\n"
+            "de verandering is T1 min T0 bij dezelfde jongeren, in procentpunten (pp)."
+            + self._legenda(df)
+            + "\n"
+        )
+
+    def _legenda(self, df: pd.DataFrame) -> str:
+        """What "niet gepubliceerd" means, under a table that has such a cell: a reader sees
+        16 answers at T1 and still no percentage when it is withheld to protect another."""
+        if not (df["Project"] == "niet gepubliceerd").any():
+            return ""
+        n = self.meta.get("disclosure_min_n", STREEP)
+        return (
+            f" Niet gepubliceerd: gebaseerd op minder dan {n} jongeren, of afgeschermd omdat "
+            "anders een te klein aantal terug te rekenen is."
         )
 
     def vergelijking(self) -> kit.Md:
@@ -339,11 +352,13 @@ class Factsheet:
         else:
             zin = "Voor dit project zijn geen maatjeskoppelingen gepubliceerd."
         df = self._vergelijk_tabel(items, "Maatjeskoppelingen")
+        legenda = self._legenda(df).strip()
         return kit.Md(
             f"## Maatjes\n\n{zin}\n\n"
             + kit.markdown_tabel(
                 df, "Maatjeskoppelingen van het project en landelijk (%)", "tbl-maatjes"
             )
+            + (f"\n{legenda}\n" if legenda else "")
         )
 
     # ------------------------------------------------------------------ components
@@ -387,7 +402,7 @@ class Factsheet:
             f"gegevens {self.fingerprint} (vingerafdruk van de gegevens van dit project). "
             "Percentages met n en 95%-betrouwbaarheidsinterval; cijfers op te weinig "
             f"antwoorden (minder dan {m.get('disclosure_min_n', STREEP)}) worden niet "
-            "gepubliceerd.\n"
+            "gepubliceerd, en ook geen cijfers waaruit zo'n klein aantal terug te rekenen is.\n"
         )
 
     def synthetisch(self) -> kit.Md:
@@ -412,7 +427,7 @@ def _commit() -> str:
 
 def _bi(low: float | None, high: float | None) -> str:
     """:func:`nl.bi` with the factsheet's unbreakable "95%-BI" (:data:`BI`)."""
-    return nl.bi(low, high).replace("95%-BI", BI, 1)
+    return nl.bi(low, high).replace("95%-BI ", BI + "\u00a0", 1)  # bound as kit.Md binds
 
 
 def _wat(measure: str) -> str:
