@@ -19,12 +19,14 @@ import hashlib
 import json
 import math
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from .. import atomic
 from .. import nlformat as nl
 from ..buildinfo import git_commit
 from ..intake.contract import PROJECTEN
@@ -370,10 +372,8 @@ class Factsheet:
 
     def model(self) -> kit.Md:
         """The small 13-component model with the project's components highlighted."""
-        from ..figures.model_small import model_svg  # matplotlib only when drawn
-
         chosen = tuple(sorted(self.project.componenten))
-        path = model_svg(
+        path = model_figure(
             tuple((c["code"], c["naam_nl"], c["laag"]) for c in self.componenten), chosen
         )
         wat = self.componenten_tekst()
@@ -417,6 +417,27 @@ class _Notice:
 
     synthetic = True
     SYNTHETISCH = kit.Rapport.SYNTHETISCH
+
+
+_MODEL_FOLDER = "integratiescan-factsheet-model"
+_FIGURES = Path(__file__).resolve().parents[1] / "figures"
+
+
+@functools.cache
+def model_figure(components: tuple[tuple[str, str, str], ...], chosen: tuple[str, ...]) -> Path:
+    """Path of the small model's SVG for *chosen*: one file per distinct set of components,
+    content-addressed (the drawing code is part of the key) in the temporary folder, so a
+    batch draws each set once and every process gets the same bytes. Matplotlib (through
+    :mod:`integratiescan.figures`, ~1.5 s of imports per kernel) is imported only to draw a
+    set that has no file yet."""
+    code = b"".join((_FIGURES / f).read_bytes() for f in ("draw.py", "model_small.py", "style.py"))
+    key = hashlib.sha256(repr((components, chosen)).encode("utf-8") + code).hexdigest()[:20]
+    path = Path(tempfile.gettempdir()) / _MODEL_FOLDER / f"model-{key}.svg"
+    if not path.is_file():
+        from ..figures.model_small import model_svg
+
+        atomic.write_bytes(path, model_svg(components, chosen))
+    return path
 
 
 @functools.cache
