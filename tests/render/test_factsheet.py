@@ -70,10 +70,11 @@ def rendered(payload: dict, tmp_path_factory: pytest.TempPathFactory) -> dict[st
         Job({"project_id": pid, "edition": EDITION, "results_dir": str(results)}, out, pid)
         for pid in ids
     ]
-    render_many(QMD, jobs, workers=2)
-    # the same documents with pandoc's command lines per format (a single render's way)
+    # and the same documents with pandoc's command lines per format (a single render's way),
+    # in the same two kernels
     per_format = tmp_path_factory.mktemp("factsheets-per-format")
-    render_many(QMD, [Job(j.params, per_format, j.output_stem) for j in jobs], one_pandoc=False)
+    again = [Job(j.params, per_format, j.output_stem, one_pandoc=False) for j in jobs]
+    render_many(QMD, [job for pair in zip(jobs, again, strict=True) for job in pair], workers=2)
     return {"results": results, "out": out, "per_format": per_format, "ids": ids}
 
 

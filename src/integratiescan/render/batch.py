@@ -58,6 +58,9 @@ class Job:
     output_dir: Path
     output_stem: str
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    #: False: pandoc's command lines per format, as a single render runs them (the tests
+    #: compare the two ways byte for byte)
+    one_pandoc: bool = True
 
 
 class PandocConverter:
@@ -116,10 +119,7 @@ class BatchRenderer:
         qmd_path: str | Path,
         to: Iterable[str] = ("html", "pdf"),
         metadata: Mapping[str, Any] | None = None,
-        one_pandoc: bool = True,
     ):
-        """*one_pandoc* False: pandoc's command lines per format, as a single render runs
-        them (the tests compare the two ways byte for byte)."""
         self.qmd = Path(qmd_path).resolve()
         if not self.qmd.is_file():
             raise RenderError(f"no such document: {qmd_path}")
@@ -129,7 +129,7 @@ class BatchRenderer:
         self._kernel: SharedKernel | None = None
         self._compiler: Any = None
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
-        self._converter = PandocConverter() if one_pandoc else None
+        self._converter = PandocConverter()
 
     def _document(self, metadata: Mapping[str, Any]) -> Any:
         key = repr(sorted({**self.metadata, **metadata}.items()))
@@ -173,12 +173,11 @@ class BatchRenderer:
             parsed=parsed,
             shared=self._kernel,
             compile_typst=self._typst,
-            converter=self._converter,
+            converter=self._converter if job.one_pandoc else None,
         )
 
     def close(self) -> None:
-        if self._converter is not None:
-            self._converter.close()
+        self._converter.close()
         if self._scratch is not None:
             self._scratch.cleanup()
             self._scratch = None
@@ -200,7 +199,6 @@ def render_many(
     to: Iterable[str] = ("html", "pdf"),
     metadata: Mapping[str, Any] | None = None,
     workers: int = 1,
-    one_pandoc: bool = True,
 ) -> list[RenderResult]:
     """Render every job, *workers* renderers (kernels) in parallel; results in job order."""
     jobs = list(jobs)
@@ -210,7 +208,7 @@ def render_many(
 
     def renderer() -> BatchRenderer:
         if not hasattr(local, "r"):
-            local.r = BatchRenderer(qmd_path, to, metadata, one_pandoc)
+            local.r = BatchRenderer(qmd_path, to, metadata)
             with lock:
                 renderers.append(local.r)
         return local.r
