@@ -119,6 +119,7 @@ color:inherit;text-decoration:underline dotted}
 th button:focus-visible{outline:2px solid #0050b3;outline-offset:2px}
 .notice{border:2px solid #b87d00;background:#fff5d6;padding:.5rem 1rem}
 .table-wrap{overflow-x:auto}
+td:first-child{white-space:nowrap}
 a{color:#0050b3}
 @media (prefers-color-scheme: dark){body{background:#121212;color:#eee}a{color:#8ab4f8}
 .notice{background:#3a2f00;color:#fff}th button{color:#eee}}
