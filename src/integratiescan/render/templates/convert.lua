@@ -102,4 +102,5 @@ for line in io.lines() do
     or { ok = false, error = tostring(err) }
   io.stdout:write(json.encode(reply) .. "\n")
   io.stdout:flush()
+  collectgarbage() -- the documents' Lua objects pin Haskell values: free them per document
 end
