@@ -163,13 +163,28 @@ def _child(work: Path, ids_file: Path, out: Path, workers: int) -> None:
     peak = [0]
     done = threading.Event()
 
+    progress = out / "progress.log"  # a long run that is stopped still says how far it got
+    started = time.perf_counter()
+    last = [started]
+
     def sample() -> None:
         while not done.is_set():
-            total = 0
+            total, cpu = 0, 0.0
             for p in [me, *me.children(recursive=True)]:
                 with contextlib.suppress(psutil.Error):
                     total += p.memory_info().rss
+                    times = p.cpu_times()
+                    cpu += times.user + times.system
             peak[0] = max(peak[0], total)
+            now = time.perf_counter()
+            if now - last[0] >= 30:
+                last[0] = now
+                made = sum(1 for e in os.scandir(out) if e.name.endswith(".pdf"))
+                with progress.open("a", encoding="utf-8") as f:
+                    f.write(
+                        f"{now - started:.0f} s: {made} factsheets, CPU {cpu:.0f} s (live "
+                        f"processes), peak {peak[0] / 2**20:.0f} MB, {load()}\n"
+                    )
             done.wait(0.1)
 
     thread = threading.Thread(target=sample, daemon=True)
@@ -185,6 +200,17 @@ def _child(work: Path, ids_file: Path, out: Path, workers: int) -> None:
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = self_.ru_utime + self_.ru_stime + kids.ru_utime + kids.ru_stime
     print(json.dumps({"wall": wall, "cpu": cpu, "peak_mb": peak[0] / 2**20, "n": len(ids)}))
+
+
+def same_bytes(a: Path, b: Path, ids: list[str]) -> int:
+    """How many factsheets have identical HTML and PDF in folders *a* and *b*."""
+    return sum(
+        all(
+            (a / f"{pid}.{ext}").read_bytes() == (b / f"{pid}.{ext}").read_bytes()
+            for ext in ("html", "pdf")
+        )
+        for pid in ids
+    )
 
 
 def median(values: list[float]) -> float:

@@ -30,6 +30,7 @@ def test_word_widths_are_not_underestimated() -> None:
         "Beoordeling",
         "gepubliceerd",
         "95%-BI",
+        "95%\u2011BI",
         "−9",
         "n",
     ]

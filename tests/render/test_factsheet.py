@@ -70,8 +70,12 @@ def rendered(payload: dict, tmp_path_factory: pytest.TempPathFactory) -> dict[st
         Job({"project_id": pid, "edition": EDITION, "results_dir": str(results)}, out, pid)
         for pid in ids
     ]
-    render_many(QMD, jobs, workers=2)
-    return {"results": results, "out": out}
+    # and the same documents with pandoc's command lines per format (a single render's way),
+    # in the same two kernels
+    per_format = tmp_path_factory.mktemp("factsheets-per-format")
+    again = [Job(j.params, per_format, j.output_stem, one_pandoc=False) for j in jobs]
+    render_many(QMD, [job for pair in zip(jobs, again, strict=True) for job in pair], workers=2)
+    return {"results": results, "out": out, "per_format": per_format, "ids": ids}
 
 
 def _pdf_text(path: Path) -> str:
@@ -84,7 +88,7 @@ def _pdf_text(path: Path) -> str:
 def _squash(text: str) -> str:
     """Text as print shows it: no invisible format characters, no hyphenation, one space."""
     text = "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE)
-    text = text.replace("\u00ad", "").replace("-\n", "-")
+    text = text.replace("\u00ad", "").replace("\u2011", "-").replace("-\n", "-")
     return " ".join(text.split())
 
 
@@ -123,12 +127,15 @@ def test_synthetic_notice_on_every_page_and_in_the_text(rendered) -> None:
 
 def test_at_most_two_a4_pages(rendered) -> None:
     for pid in ("MDT-R4B-0013", "MDT-T1-0007"):
-        info = subprocess.run(
+        proc = subprocess.run(
             ["pdfinfo", str(rendered["out"] / f"{pid}.pdf")],
             capture_output=True,
             text=True,
             check=True,
-        ).stdout
+        )
+        info = proc.stdout
+        # a reviewer's tools do not complain (poppler's "Suspects object is wrong type")
+        assert proc.stderr == "", proc.stderr
         pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
         assert 1 <= pages <= 2, f"{pid}: {pages} pages"
         assert "595.276 x 841.89" in info  # A4
@@ -185,6 +192,16 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(value: str) -> None:
 # --------------------------------------------------------------------------- batch = single
 
 
+def test_batch_bytes_equal_pandocs_command_lines(rendered) -> None:
+    """The batch's one pandoc process gives, for every document (the hostile names too),
+    the bytes of pandoc's command lines per format, the way a single render converts."""
+    for pid in rendered["ids"]:
+        for fmt in ("html", "pdf"):
+            batch = (rendered["out"] / f"{pid}.{fmt}").read_bytes()
+            per_format = (rendered["per_format"] / f"{pid}.{fmt}").read_bytes()
+            assert batch == per_format, f"{pid}.{fmt} differs"
+
+
 def test_batch_bytes_equal_single_renders(rendered, tmp_path: Path) -> None:
     """The naive path (a fresh kernel, pandoc and Typst per document) gives the same bytes."""
     for pid in ("MDT-R4B-0013", "MDT-T1-0003"):
@@ -198,6 +215,32 @@ def test_batch_bytes_equal_single_renders(rendered, tmp_path: Path) -> None:
         for fmt, path in single.outputs.items():
             batch = rendered["out"] / f"{pid}.{fmt}"
             assert path.read_bytes() == batch.read_bytes(), f"{pid}.{fmt} differs"
+
+
+def test_the_batch_converter_is_renewed_without_changing_bytes(tmp_path: Path) -> None:
+    """The long-running pandoc is replaced every *renew* documents (memory stays flat);
+    a fresh process writes the same bytes."""
+    from integratiescan.render.batch import PandocConverter
+
+    (tmp_path / "doc.md").write_text("# Kop\n\nTekst met *nadruk*.\n", encoding="utf-8")
+    (tmp_path / "meta.yaml").write_text('lang: "nl"\ntitle: "T"\n', encoding="utf-8")
+    out = tmp_path / "doc.typ"
+    request = {
+        "cwd": str(tmp_path),
+        "markdown": str(tmp_path / "doc.md"),
+        "typst": {"meta": str(tmp_path / "meta.yaml"), "out": str(out)},
+    }
+    converter = PandocConverter(renew=2)
+    seen, processes = set(), set()
+    try:
+        for _ in range(5):
+            assert converter.convert(request) == ""
+            processes.add(converter._proc.pid)
+            seen.add(out.read_bytes())
+    finally:
+        converter.close()
+    assert len(processes) == 3 and len(seen) == 1
+    assert b"Tekst met #emph[nadruk]" in seen.pop()
 
 
 # --------------------------------------------------------------------------- data files
@@ -268,6 +311,55 @@ def test_the_comparison_is_the_project_tables_vs_rest_row() -> None:
     data = fd.payloads(projects, rows, national, reference, {}, ["MDT-R4B-0013"])
     diffs = data["MDT-R4B-0013"]["differences"]
     assert [(d["indicator_id"], d["value"]) for d in diffs] == [("vl-afkomst-call-alle", "10.9")]
+
+
+def test_a_one_cohort_project_is_shown_next_to_that_cohorts_national_value() -> None:
+    """The issue's "national value of the same cohort(s)": one cohort -> that cohort's
+    national row (under the id the factsheet looks up); several or unknown -> all cohorts."""
+    import pandas as pd
+
+    def nat(cohort: str, value: str) -> dict:
+        return {
+            "indicator_id": f"vl-afkomst-c{cohort}-alle",
+            "measure": "vl-afkomst",
+            "cohort": cohort if cohort != "all" else "",
+            "group": "alle",
+            "value": value,
+            "suppressed": "False",
+        }
+
+    national = pd.DataFrame([nat("all", "69.0"), nat("2022", "66.0"), nat("2021", "71.0")])
+    rows = pd.DataFrame(columns=["project_id", "indicator_id", "measure", "cohort", "group"])
+    projects = pd.DataFrame([json.loads(FIXTURE.read_text(encoding="utf-8"))["project"]])
+    reference = pd.DataFrame(columns=["naam_nl", "laag"])
+    pid = "MDT-R4B-0013"
+    for cohorts, value, shown in (
+        ([2022], "66.0", 2022),
+        ([2021, 2022], "69.0", None),
+        ([], "69.0", None),
+    ):
+        data = fd.payloads(projects, rows, national, reference, {}, [pid], {pid: cohorts})[pid]
+        [row] = data["national"]
+        assert (row["indicator_id"], row["value"], data["national_cohort"]) == (
+            "vl-afkomst-call-alle",
+            value,
+            shown,
+        )
+    sheet = fs.Factsheet({**data, "national_cohort": 2022})
+    assert "landelijk in cohort 2022" in sheet.tabel_uitkomsten().text
+    assert "Alle jongeren van dit project zitten in cohort 2022" in sheet.tabel_uitkomsten().text
+
+
+def test_a_withheld_cell_is_explained_under_its_table(payload: dict) -> None:
+    data = copy.deepcopy(payload)
+    data["meta"]["disclosure_min_n"] = 10
+    assert "Niet gepubliceerd" not in fs.Factsheet(data).tabel_uitkomsten().text
+    for row in data["rows"]:
+        if row["indicator_id"] == "vl-afkomst-call-alle":
+            row.update(suppressed="True", value="", ci_low="", ci_high="")
+    text = fs.Factsheet(data).tabel_uitkomsten().text
+    assert "| niet gepubliceerd |" in text
+    assert "Niet gepubliceerd: gebaseerd op minder dan 10 jongeren, of afgeschermd" in text
 
 
 # --------------------------------------------------------------------------- index and zip

@@ -2,26 +2,18 @@
 
 It reuses the model figure's geometry and drawing (:mod:`integratiescan.figures.draw`) and
 only changes the boxes: the components a project targets are filled, hatched and marked
-with a check, so the mark does not depend on colour. One SVG per distinct set of
-components, content-addressed in the temporary folder: a batch of hundreds of factsheets
-draws each set once, and the bytes are the same in every process.
+with a check, so the mark does not depend on colour.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .. import atomic
 from . import draw, style
 
 MARK = "\u2713 "  # check mark before a targeted component
-_FOLDER = "integratiescan-factsheet-model"
 
 
 def _figure_svg(components: tuple[tuple[str, str, str], ...], chosen: tuple[str, ...]) -> bytes:
@@ -57,12 +49,8 @@ def _figure_svg(components: tuple[tuple[str, str, str], ...], chosen: tuple[str,
         plt.close(frame.fig)
 
 
-@functools.cache
-def model_svg(components: tuple[tuple[str, str, str], ...], chosen: tuple[str, ...]) -> Path:
-    """Path of the SVG for *chosen* among *components* ((code, name, layer) in model order)."""
-    code = Path(draw.__file__).read_bytes() + Path(__file__).read_bytes()
-    key = hashlib.sha256(repr((components, chosen)).encode("utf-8") + code).hexdigest()[:20]
-    path = Path(tempfile.gettempdir()) / _FOLDER / f"model-{key}.svg"
-    if not path.is_file():
-        atomic.write_bytes(path, _figure_svg(components, chosen))
-    return path
+def model_svg(components: tuple[tuple[str, str, str], ...], chosen: tuple[str, ...]) -> bytes:
+    """The SVG of the model with *chosen* among *components* ((code, name, layer) in model
+    order) marked. The factsheet keeps one file per distinct set
+    (:func:`integratiescan.report.factsheet.model_figure`), so a batch draws each set once."""
+    return _figure_svg(components, chosen)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .. import atomic
 from .cache import ExecutionCache
@@ -199,11 +199,14 @@ def _pandoc_cmd(
     source_format: str = "markdown",
     resource_dir: Path | None = None,
     citeproc: bool = True,
+    lua_filter: bool = True,
 ) -> list[str]:
     """pandoc's command line for one format (*md* None: the document comes on stdin).
 
     The live preview (render/preview.py) uses the HTML command with ``embed=False`` (the
-    server serves figures and the style sheet) and a JSON document on stdin.
+    server serves figures and the style sheet) and a JSON document on stdin. A batch's
+    converter (:class:`Converter`) hands the HTML command a JSON document that already went
+    through the filter (``lua_filter=False``).
     """
     cmd = [pandoc_path()]
     if md is not None:
@@ -211,7 +214,7 @@ def _pandoc_cmd(
     cmd += [
         f"--from={source_format}",
         f"--metadata-file={meta_file}",
-        f"--lua-filter={_template('quarto.lua')}",
+        *([f"--lua-filter={_template('quarto.lua')}"] if lua_filter else []),
         *(["--citeproc"] if citeproc else []),
         "--standalone",
         "--wrap=none",
@@ -249,7 +252,7 @@ def _compile_typst(typ: Path, timestamp: float, warnings: list[str], compiler: A
     else:
         run = functools.partial(compiler.compile, str(typ))
     try:
-        return run(pdf_standards=["ua-1"], **kwargs)
+        return without_default_suspects(run(pdf_standards=["ua-1"], **kwargs))
     except Exception as exc:  # fall back to an untagged-standard PDF
         first = str(exc)
         try:
@@ -257,7 +260,23 @@ def _compile_typst(typ: Path, timestamp: float, warnings: list[str], compiler: A
         except Exception as exc2:
             raise RenderError(f"typst failed: {exc2}") from exc2
         warnings.append(f"PDF/UA-1 not possible, wrote a plain PDF: {first.splitlines()[0]}")
-        return data
+        return without_default_suspects(data)
+
+
+_SUSPECTS = b"/MarkInfo<</Marked true/Suspects false>>"
+
+
+def without_default_suspects(pdf: bytes) -> bytes:
+    """*pdf* with the catalog's ``/Suspects false`` blanked out (spaces, same length, so
+    every offset in the cross-reference table stays right).
+
+    Why: ``false`` is the default of that key, so the document means the same, but poppler
+    before 25.12 reports a valid ``/Suspects false`` as "Syntax Error: Suspects object is
+    wrong type (boolean)" (Catalog.cc tests ``isBool() && getBool()``), and a reviewer's
+    ``pdfinfo`` / ``pdftotext`` should not complain about our PDFs.
+    """
+    blank = b"/MarkInfo<</Marked true" + b" " * len(b"/Suspects false") + b">>"
+    return pdf.replace(_SUSPECTS, blank, 1)
 
 
 def kernel_name_of(meta: dict[str, Any]) -> str:
@@ -290,10 +309,13 @@ def render_embedded(
     parsed: tuple[Qmd, dict[str, Any]] | None = None,
     shared: SharedKernel | None = None,
     compile_typst: TypstCompile | None = None,
+    converter: Converter | None = None,
 ) -> RenderResult:
     """Render one document. A batch (:mod:`integratiescan.render.batch`) passes the
-    *parsed* document, a *shared* kernel and a *compile_typst* with the fonts loaded once;
-    every other step is this function's, so the bytes are those of a single render."""
+    *parsed* document, a *shared* kernel, a *compile_typst* with the fonts loaded once and
+    a long-running pandoc *converter*; every other step is this function's, and the
+    converter does pandoc's steps in pandoc's order, so the bytes are those of a single
+    render (tested)."""
     t_start = time.perf_counter()
     result = RenderResult(engine="embedded")
     doc_dir = qmd_path.parent
@@ -344,6 +366,7 @@ def render_embedded(
             html_after_body,
             keep_typ,
             compile_typst or _compile_typst,
+            converter,
         )
     result.timings["total"] = time.perf_counter() - t_start
     return result
@@ -358,6 +381,15 @@ def parse_document(qmd_path: Path, metadata: dict[str, Any] | None) -> tuple[Qmd
     return qmd, merged_metadata(qmd_path.parent, qmd.front_matter, metadata)
 
 
+class Converter(Protocol):
+    """pandoc's work for one document without a pandoc process per format
+    (:class:`integratiescan.render.batch.PandocConverter`)."""
+
+    def convert(self, request: dict[str, Any]) -> str:
+        """Carry out *request* (templates/convert.lua); its warnings as pandoc's stderr."""
+        ...
+
+
 def _convert(
     result: RenderResult,
     md: Path,
@@ -370,37 +402,64 @@ def _convert(
     html_after_body: str,
     keep_typ: bool,
     compile_typst: TypstCompile,
+    converter: Converter | None = None,
 ) -> None:
-    """pandoc for every format (in parallel), then Typst for the PDF; outputs atomically."""
+    """pandoc for every format (in parallel), then Typst for the PDF; outputs atomically.
+
+    With a *converter* (a batch, documents without citeproc), one long-running pandoc reads
+    the Markdown once, runs the filter and writes the Typst file and the filtered HTML
+    document as JSON; the HTML command line then only writes and embeds (``--from=json``).
+    """
     t0 = time.perf_counter()
-    procs: dict[str, tuple[subprocess.Popen[bytes], Path]] = {}
+    citeproc = any(citeproc_on(format_metadata(meta, fmt)) for fmt in to)
+    if citeproc or not set(to) <= {"html", "pdf"}:
+        converter = None
+    procs: dict[str, tuple[subprocess.Popen[bytes] | None, Path]] = {}
+    request: dict[str, Any] = {"cwd": str(doc_dir), "markdown": str(md)}
+    stderr: dict[str, str] = {}
     for fmt in to:
         fmeta = _pandoc_meta(format_metadata(meta, fmt), fmt)
         meta_file = work / f"meta-{fmt}.yaml"
         meta_file.write_text(dump_yaml(fmeta, sort_keys=True), encoding="utf-8")
         out = work / (f"{output_stem}.html" if fmt == "html" else f"{output_stem}.typ")
+        if converter is not None and fmt == "pdf":
+            request["typst"] = {"meta": str(meta_file), "out": str(out)}
+            procs[fmt] = (None, out)
+            continue
+        source, source_format = md, "markdown"
+        if converter is not None:
+            source, source_format = work / f"{output_stem}.json", "json"
+            request["html"] = {"meta": str(meta_file), "json": str(source)}
         after = after_body_file(work, html_after_body) if fmt == "html" else None
         cmd = _pandoc_cmd(
             fmt,
-            md,
+            source,
             meta_file,
             out,
             fmeta,
             after_body=after,
             citeproc=citeproc_on(format_metadata(meta, fmt)),
+            source_format=source_format,
+            resource_dir=md.parent,
+            lua_filter=converter is None,
         )
-        procs[fmt] = (
-            subprocess.Popen(cmd, cwd=doc_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE),
-            out,
-        )
-    stderr: dict[str, str] = {}
+        procs[fmt] = (None, out) if converter is not None else (_popen(cmd, doc_dir), out)
+        if converter is not None:
+            html_cmd = cmd
+    if converter is not None:
+        stderr["converter"] = converter.convert(request)
+        if "html" in procs:
+            procs["html"] = (_popen(html_cmd, doc_dir), procs["html"][1])
 
     def finish(fmt: str) -> None:
         proc = procs[fmt][0]
-        _stdout, err = proc.communicate()
-        stderr[fmt] = err.decode("utf-8", "replace")
-        if proc.returncode != 0:
-            raise RenderError(f"pandoc failed for {fmt} (exit {proc.returncode}):\n{stderr[fmt]}")
+        if proc is not None:
+            _stdout, err = proc.communicate()
+            stderr[fmt] = err.decode("utf-8", "replace")
+            if proc.returncode != 0:
+                raise RenderError(
+                    f"pandoc failed for {fmt} (exit {proc.returncode}):\n{stderr[fmt]}"
+                )
         result.timings[f"pandoc_{fmt}"] = time.perf_counter() - t0
 
     typst_warnings: list[str] = []
@@ -424,12 +483,12 @@ def _convert(
             result.outputs["html"] = target
     finally:
         for proc, _out in procs.values():
-            if proc.poll() is None:  # a failure elsewhere: do not leave pandoc running
+            if proc is not None and proc.poll() is None:  # a failure elsewhere: stop pandoc
                 proc.kill()
                 proc.wait()
     seen: set[str] = set()
-    for fmt in procs:  # warnings in the order of the formats asked for
-        for w in _stderr_warnings(stderr[fmt]):
+    for key in ("converter", *procs):  # warnings in the order of the formats asked for
+        for w in _stderr_warnings(stderr.get(key, "")):
             if w not in seen:
                 seen.add(w)
                 result.warnings.append(w)
@@ -437,6 +496,10 @@ def _convert(
     result.timings["pandoc"] = max(result.timings[f"pandoc_{fmt}"] for fmt in procs)
     result.timings.setdefault("typst", 0.0)
     result.outputs = {fmt: result.outputs[fmt] for fmt in to if fmt in result.outputs}
+
+
+def _popen(cmd: list[str], cwd: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def _epoch() -> float:

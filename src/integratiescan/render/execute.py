@@ -489,7 +489,8 @@ class SharedKernel:
 
     def begin(self) -> _Kernel:
         """The kernel, ready for the next document's cells (namespace reset, setup run)."""
-        if not self.started:
+        fresh = not self.started
+        if fresh:
             try:
                 self.kernel.__enter__()
             except Exception as exc:
@@ -497,11 +498,10 @@ class SharedKernel:
                     f"could not start the Jupyter kernel '{self.kernel_name}': {exc}"
                 ) from exc
             self.started = True
-        else:
-            self.kernel.run(RESET_CODE)
         self.kernel.nb.cells.clear()  # the outputs of earlier documents: memory stays flat
         self.kernel.index = 0
-        self.kernel.run(setup_code(self.fig))
+        # one round trip: the namespace reset and the setup cell (neither has output)
+        self.kernel.run(setup_code(self.fig) if fresh else RESET_CODE + "\n" + setup_code(self.fig))
         return self.kernel
 
     def close(self) -> None:

@@ -19,12 +19,14 @@ import hashlib
 import json
 import math
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from .. import atomic
 from .. import nlformat as nl
 from ..buildinfo import git_commit
 from ..intake.contract import PROJECTEN
@@ -52,6 +54,9 @@ STATUS_LABELS = {
     "VOORTIJDIG_GESTOPT": "voortijdig gestopt",
 }
 STREEP = "–"
+#: "95%-BI" with a non-breaking hyphen (U+2011, in the bundled fonts): a narrow column or a
+#: line end must not split it into "95%-" and "BI".
+BI = "95%\u2011BI"
 
 
 def project_id(value: object) -> str:
@@ -164,6 +169,9 @@ class Factsheet:
         self.landelijk = Rijen(data.get("national", []))
         self.verschil = Rijen(data.get("differences", []))
         self.componenten = [dict(c) for c in data.get("components", [])]
+        #: the one cohort of the project's respondents (national values and the difference
+        #: are of that cohort), or None: all cohorts
+        self.cohort = data.get("national_cohort")
         self.fingerprint = hashlib.sha256(
             json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
         ).hexdigest()[:16]
@@ -230,7 +238,7 @@ class Factsheet:
                     *self._cells(self.landelijk.get(iid), change),
                 )
             )
-        cols = [first, "Project", "n", "95%-BI", "Landelijk", "n (landelijk)", "95%-BI (landelijk)"]
+        cols = [first, "Project", "n", BI, "Landelijk", "n (landelijk)", f"{BI} (landelijk)"]
         return pd.DataFrame(rows, columns=cols)
 
     def respons(self) -> kit.Md:
@@ -249,9 +257,10 @@ class Factsheet:
             f"{count(t1)} aan het eind (T1)."
         )
         if paired is not None and paired.bruikbaar:
+            van = f"de {nl.aantal(paired.n)} " if paired.n is not None else ""
             text += (
-                f" Van de jongeren die bij de start antwoordden, vulde {nl.pct(paired.value)} "
-                f"ook de tweede vragenlijst in ({nl.bi(paired.ci_low, paired.ci_high)})."
+                f" Van {van}jongeren die bij de start antwoordden, vulde {nl.pct(paired.value)} "
+                f"ook de tweede vragenlijst in ({_bi(paired.ci_low, paired.ci_high)})."
             )
         return kit.Md(text + "\n")
 
@@ -260,10 +269,30 @@ class Factsheet:
         items = [(self._id(m), label, False) for m, label in ITEMS]
         items.append((self._id(ATTITUDE), "Verandering ‘graag andere achtergrond’ (pp)", True))
         df = self._vergelijk_tabel(items, "Uitkomst (alle cohorten)")
+        landelijk = f"landelijk in cohort {self.cohort}" if self.cohort else "landelijk"
+        uitleg = (
+            f"Alle jongeren van dit project zitten in cohort {self.cohort}; de landelijke "
+            "cijfers zijn die van dat cohort. "
+            if self.cohort
+            else ""
+        )
         return kit.Md(
-            kit.markdown_tabel(df, "Uitkomsten van het project en landelijk (%)", "tbl-uit")
-            + "\nPercentages van de jongeren die de tweede vragenlijst (T1) invulden; de "
-            "verandering is T1 min T0 bij dezelfde jongeren, in procentpunten (pp).\n"
+            kit.markdown_tabel(df, f"Uitkomsten van het project en {landelijk} (%)", "tbl-uit")
+            + f"\n{uitleg}Percentages van de jongeren die de tweede vragenlijst (T1) invulden; "
+            "de verandering is T1 min T0 bij dezelfde jongeren, in procentpunten (pp)."
+            + self._legenda(df)
+            + "\n"
+        )
+
+    def _legenda(self, df: pd.DataFrame) -> str:
+        """What "niet gepubliceerd" means, under a table that has such a cell: a reader sees
+        16 answers at T1 and still no percentage when it is withheld to protect another."""
+        if not (df["Project"] == "niet gepubliceerd").any():
+            return ""
+        n = self.meta.get("disclosure_min_n", STREEP)
+        return (
+            f" Niet gepubliceerd: gebaseerd op minder dan {n} jongeren, of afgeschermd omdat "
+            "anders een te klein aantal terug te rekenen is."
         )
 
     def vergelijking(self) -> kit.Md:
@@ -284,7 +313,7 @@ class Factsheet:
             onderwerp = label[:1].lower() + label[1:] if measure != ATTITUDE else label
             if richting == "onbekend" or verschil is None:
                 continue
-            marge = f"verschil {nl.pp(verschil.value)}, {nl.bi(verschil.ci_low, verschil.ci_high)}"
+            marge = f"verschil {nl.pp(verschil.value)}, {_bi(verschil.ci_low, verschil.ci_high)}"
             if measure == ATTITUDE:
                 subject = onderwerp
             else:
@@ -301,7 +330,14 @@ class Factsheet:
                 "Voor dit project zijn te weinig antwoorden gepubliceerd om het met de rest "
                 "van het land te vergelijken.\n"
             )
-        return kit.Md("\n".join(zinnen) + "\n")
+        rest = f"in cohort {self.cohort} " if self.cohort else ""
+        uitleg = (
+            f"Het verschil is het project min de jongeren {rest}van alle andere projecten "
+            "samen (de rest van het land), in procentpunten met het 95%-betrouwbaarheidsinterval. "
+            "De landelijke cijfers in de tabel tellen dit project mee. Alleen als het interval "
+            "nul uitsluit, staat er hoger of lager.\n\n"
+        )
+        return kit.Md(uitleg + "\n".join(zinnen) + "\n")
 
     def maatjes(self) -> kit.Md:
         """Buddy matches, only for projects with the MAATJES route."""
@@ -318,11 +354,13 @@ class Factsheet:
         else:
             zin = "Voor dit project zijn geen maatjeskoppelingen gepubliceerd."
         df = self._vergelijk_tabel(items, "Maatjeskoppelingen")
+        legenda = self._legenda(df).strip()
         return kit.Md(
             f"## Maatjes\n\n{zin}\n\n"
             + kit.markdown_tabel(
                 df, "Maatjeskoppelingen van het project en landelijk (%)", "tbl-maatjes"
             )
+            + (f"\n{legenda}\n" if legenda else "")
         )
 
     # ------------------------------------------------------------------ components
@@ -334,10 +372,8 @@ class Factsheet:
 
     def model(self) -> kit.Md:
         """The small 13-component model with the project's components highlighted."""
-        from ..figures.model_small import model_svg  # matplotlib only when drawn
-
         chosen = tuple(sorted(self.project.componenten))
-        path = model_svg(
+        path = model_figure(
             tuple((c["code"], c["naam_nl"], c["laag"]) for c in self.componenten), chosen
         )
         wat = self.componenten_tekst()
@@ -366,7 +402,7 @@ class Factsheet:
             f"gegevens {self.fingerprint} (vingerafdruk van de gegevens van dit project). "
             "Percentages met n en 95%-betrouwbaarheidsinterval; cijfers op te weinig "
             f"antwoorden (minder dan {m.get('disclosure_min_n', STREEP)}) worden niet "
-            "gepubliceerd.\n"
+            "gepubliceerd, en ook geen cijfers waaruit zo'n klein aantal terug te rekenen is.\n"
         )
 
     def synthetisch(self) -> kit.Md:
@@ -383,10 +419,36 @@ class _Notice:
     SYNTHETISCH = kit.Rapport.SYNTHETISCH
 
 
+_MODEL_FOLDER = "integratiescan-factsheet-model"
+_FIGURES = Path(__file__).resolve().parents[1] / "figures"
+
+
+@functools.cache
+def model_figure(components: tuple[tuple[str, str, str], ...], chosen: tuple[str, ...]) -> Path:
+    """Path of the small model's SVG for *chosen*: one file per distinct set of components,
+    content-addressed (the drawing code is part of the key) in the temporary folder, so a
+    batch draws each set once and every process gets the same bytes. Matplotlib (through
+    :mod:`integratiescan.figures`, ~1.5 s of imports per kernel) is imported only to draw a
+    set that has no file yet."""
+    code = b"".join((_FIGURES / f).read_bytes() for f in ("draw.py", "model_small.py", "style.py"))
+    key = hashlib.sha256(repr((components, chosen)).encode("utf-8") + code).hexdigest()[:20]
+    path = Path(tempfile.gettempdir()) / _MODEL_FOLDER / f"model-{key}.svg"
+    if not path.is_file():
+        from ..figures.model_small import model_svg
+
+        atomic.write_bytes(path, model_svg(components, chosen))
+    return path
+
+
 @functools.cache
 def _commit() -> str:
     """The code commit (once per process: a batch renders hundreds of factsheets)."""
     return git_commit(Path(__file__).resolve().parent)
+
+
+def _bi(low: float | None, high: float | None) -> str:
+    """:func:`nl.bi` with the factsheet's unbreakable "95%-BI" (:data:`BI`)."""
+    return nl.bi(low, high).replace("95%-BI ", BI + "\u00a0", 1)  # bound as kit.Md binds
 
 
 def _wat(measure: str) -> str:

@@ -83,15 +83,20 @@ def payloads(
     reference: pd.DataFrame,
     meta: Mapping[str, Any],
     chosen_ids: Iterable[str],
+    cohorts: Mapping[str, Iterable[int]] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """The data file content of every project that gets a factsheet, by project id.
 
     *chosen_ids*: the projects of the project table (its ``indicators.json`` lists them; the
     config key ``project_scope`` decides, one rule for the table, the funnel plot and the
-    factsheets).
+    factsheets). *cohorts*: the cohorts with respondents of each project (the project
+    table's ``indicators.json["cohorts"]``): a project whose respondents are all in one
+    cohort is shown next to the national value of that cohort, as its difference with the
+    rest of the country is computed over that cohort; otherwise next to all cohorts.
     """
     national_records = national.to_dict("records")
-    nat = {r["indicator_id"]: r for r in national_records if r["indicator_id"] in SHOWN_IDS}
+    every = {r["indicator_id"]: r for r in national_records}
+    nat = {i: every[i] for i in SHOWN_IDS if i in every}
     base_of = {(r["measure"], r["cohort"], r["group"]): r["indicator_id"] for r in national_records}
     own_rows: dict[str, list[dict[str, str]]] = {}
     vs_rest: dict[str, list[dict[str, str]]] = {}
@@ -113,15 +118,35 @@ def payloads(
         pid = fs.project_id(rec["project_id"])
         rows = sorted(own_rows.get(pid, []), key=lambda r: SHOWN_IDS.index(r["indicator_id"]))
         diffs = sorted(vs_rest.get(pid, []), key=lambda r: SHOWN_IDS.index(r["indicator_id"]))
+        own = sorted({int(c) for c in (cohorts or {}).get(pid, [])})
+        cohort = own[0] if len(own) == 1 else None
         out[pid] = {
             "project": {k: _plain(rec.get(k)) for k in _PROJECT_FIELDS},
             "rows": rows,
-            "national": [nat[i] for i in SHOWN_IDS if i in nat],
+            "national": _national(nat, every, cohort),
+            "national_cohort": cohort,
             "differences": diffs,
             "components": components,
             "meta": dict(meta),
         }
     return out
+
+
+def _national(
+    nat: Mapping[str, dict[str, Any]], every: Mapping[str, dict[str, Any]], cohort: int | None
+) -> list[dict[str, Any]]:
+    """The national rows shown, in display order: of *cohort* where there is such a row
+    (under the all-cohort id the factsheet looks up; the row keeps its own ``cohort``)."""
+    rows = []
+    for iid in SHOWN_IDS:
+        row = nat.get(iid)
+        if cohort is not None and iid.endswith("-call-alle"):
+            same = every.get(iid.replace("-call-alle", f"-c{cohort}-alle"))
+            if same is not None:
+                row = {**same, "indicator_id": iid}
+        if row is not None:
+            rows.append(row)
+    return rows
 
 
 def encode(payload: Mapping[str, Any]) -> bytes:

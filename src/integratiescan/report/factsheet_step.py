@@ -43,14 +43,15 @@ def write_data(
     meta: Mapping[str, Any],
 ) -> tuple[list[str], list[str]]:
     """The checkpoint's work: every project's data file (only changed ones) and the manifest."""
-    chosen = json.loads(Path(project_list).read_text(encoding="utf-8"))["projects"]
+    listing = json.loads(Path(project_list).read_text(encoding="utf-8"))
     data = fd.payloads(
         pd.read_parquet(projects),
         read_projects(project_indicators),
         read_text(indicators),
         pd.read_csv(reference, dtype=str, keep_default_na=False).set_index("code"),
         meta,
-        chosen,
+        listing["projects"],
+        listing.get("cohorts", {}),
     )
     return fd.write_all(data_dir(manifest), manifest, data)
 
@@ -118,6 +119,7 @@ color:inherit;text-decoration:underline dotted}
 th button:focus-visible{outline:2px solid #0050b3;outline-offset:2px}
 .notice{border:2px solid #b87d00;background:#fff5d6;padding:.5rem 1rem}
 .table-wrap{overflow-x:auto}
+td:first-child{white-space:nowrap}
 a{color:#0050b3}
 @media (prefers-color-scheme: dark){body{background:#121212;color:#eee}a{color:#8ab4f8}
 .notice{background:#3a2f00;color:#fff}th button{color:#eee}}

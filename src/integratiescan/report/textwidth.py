@@ -27,7 +27,7 @@ _TYPST_MINUS = re.compile(r"(?:(?<=\s)|^)-(?=\d)")
 CHARS = (
     "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
     "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ "
-    "·×âéëïöúü–—‘’“”…€→−≤≥"
+    "·×âéëïöúü–—‘’“”…€→−≤≥\u2011"
 )
 # Characters not in the tables count as this wide (wider than every measured one).
 UNKNOWN_EM = 1.2
@@ -150,6 +150,7 @@ REGULAR: dict[str, float] = {
     "−": 0.55,
     "≤": 0.527,
     "≥": 0.527,
+    "\u2011": 0.338,
 }
 BOLD: dict[str, float] = {
     "0": 0.514,
@@ -268,6 +269,7 @@ BOLD: dict[str, float] = {
     "−": 0.54,
     "≤": 0.527,
     "≥": 0.527,
+    "\u2011": 0.358,
 }
 
 
