@@ -50,3 +50,25 @@ def test_funnel_counts_what_the_caption_says() -> None:
     alt = funnel.alt_text(f)
     assert "2 projecten getekend" in alt and "1 buiten de 99,8%-grenzen" in alt
     assert "1 project met te weinig respondenten" in alt and "MDT-A" not in alt
+
+
+def test_withheld_national_share_draws_no_project_and_says_why(tmp_path) -> None:
+    """The small edition's case: no national share, so no limits and no points (no crash)."""
+    projects = pd.DataFrame(
+        [_row("MDT-A-0001", "70.0", "50"), _row("MDT-A-0002", "", "", True, reason_min_n(10))]
+    )
+    national = pd.DataFrame(
+        {"indicator_id": ["vl-afkomst-call-alle"], "value": [""], "suppressed": ["True"]}
+    )
+    f = funnel.funnel("fig-trechter-afkomst", projects, national)
+    assert f.national_pct is None
+    assert (f.projects, f.drawn, f.too_few, f.withheld) == (2, 0, 1, 1)
+    assert "landelijke aandeel" in funnel.alt_text(f) and "afgeschermd" in funnel.alt_text(f)
+    assert "MDT-A" not in funnel.alt_text(f)
+    assert funnel.sidecar(f, {})["data"]["landelijk_pct"] is None
+    fig = funnel.draw(f)
+    assert not fig.axes[0].collections  # no project points
+    from integratiescan.report.spread import _zin
+
+    zin = _zin("fig-trechter-afkomst", funnel.sidecar(f, {})["data"])
+    assert "landelijke cijfer afgeschermd" in zin and "geen project" in zin

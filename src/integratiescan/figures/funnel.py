@@ -66,7 +66,7 @@ class Funnel:
 
     fig_id: str
     indicator_id: str
-    national_pct: float
+    national_pct: float | None  # None: the national share is withheld, so no limits exist
     n: np.ndarray  # respondents per drawn project
     pct: np.ndarray  # share per drawn project
     projects: int  # projects in the table
@@ -84,25 +84,31 @@ def funnel(fig_id: str, projects: pd.DataFrame, national: pd.DataFrame, min_n: i
     iid = FUNNELS[fig_id][0]
     rows = projects[projects["indicator_id"] == iid]
     nat = national.set_index("indicator_id").loc[iid]
-    p0 = float(nat["value"]) / 100
+    national_withheld = str(nat.get("suppressed", "")).lower() == "true" or not str(nat["value"])
     withheld = rows["suppressed"].str.lower().eq("true")
-    drawn = rows[~withheld]
+    # Without a national share there is nothing to draw the limits around: no project is
+    # drawn, and the published ones count with the withheld (the caption says why).
+    drawn = rows.iloc[0:0] if national_withheld else rows[~withheld]
     too_few = int(rows.loc[withheld, "suppression_reason"].eq(reason_min_n(min_n)).sum())
     n = drawn["denominator"].astype(int).to_numpy()
     pct = drawn["value"].astype(float).to_numpy()
+    p0 = None if national_withheld else float(nat["value"]) / 100
     outside = {}
     for level in LEVELS:
+        if p0 is None:
+            outside[level] = 0
+            continue
         low, high = limits(p0, n, level)
         outside[level] = int(((pct / 100 < low - 1e-12) | (pct / 100 > high + 1e-12)).sum())
     return Funnel(
         fig_id,
         iid,
-        100 * p0,
+        None if p0 is None else 100 * p0,
         n,
         pct,
         int(rows["project_id"].nunique()),
         too_few,
-        int(withheld.sum()) - too_few,
+        len(rows) - len(drawn) - too_few,
         outside,
     )
 
@@ -114,6 +120,12 @@ def _count(k: int, one: str, more: str) -> str:
 def alt_text(f: Funnel) -> str:
     """The Dutch alt text: what is drawn, the limits, how many lie outside, who is left out."""
     name = FUNNELS[f.fig_id][1]
+    if f.national_pct is None:
+        return (
+            f"Trechterdiagram zonder projecten: het landelijke {name} is afgeschermd, dus er "
+            f"zijn geen controlegrenzen om de {_count(f.projects, 'project', 'projecten')} "
+            "aan af te zetten."
+        )
     return (
         f"Trechterdiagram: per project het {name}, uitgezet tegen het aantal respondenten, "
         f"met controlegrenzen van 95% en 99,8% rond het landelijke aandeel van "
@@ -126,6 +138,8 @@ def alt_text(f: Funnel) -> str:
 
 
 def title(f: Funnel) -> str:
+    if f.national_pct is None:
+        return f"Spreiding tussen projecten: {FUNNELS[f.fig_id][1]} (landelijk cijfer afgeschermd)"
     return (
         f"Spreiding tussen projecten: {FUNNELS[f.fig_id][1]}, tegen het aantal respondenten "
         f"({f.outside[0.998]} van {f.drawn} getekende projecten buiten de 99,8%-grenzen)"
@@ -137,18 +151,30 @@ def draw(f: Funnel) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(style.FIG_WIDTH, style.FIG_HEIGHT))
     top = max([int(f.n.max()) if f.drawn else 0, 50]) * 1.08
     grid = np.arange(1, int(top) + 1)
+    if f.national_pct is None:
+        ax.text(
+            0.5,
+            0.5,
+            "landelijk cijfer afgeschermd: geen grenzen en geen projecten",
+            transform=ax.transAxes,
+            ha="center",
+            color=style.MUTED,
+        )
     for level, dash, label in ((0.95, "--", "95%-grenzen"), (0.998, ":", "99,8%-grenzen")):
+        if f.national_pct is None:
+            break
         low, high = limits(f.national_pct / 100, grid, level)
         ax.plot(grid, 100 * low, dash, color=style.MUTED, linewidth=1, label=label)
         ax.plot(grid, 100 * high, dash, color=style.MUTED, linewidth=1)
-    ax.axhline(f.national_pct, color=style.TEXT, linewidth=1, label="landelijk")
-    ax.scatter(f.n, f.pct, s=18, color=style.SERIES[0], zorder=3, label="project")
+    if f.national_pct is not None:
+        ax.axhline(f.national_pct, color=style.TEXT, linewidth=1, label="landelijk")
+        ax.scatter(f.n, f.pct, s=18, color=style.SERIES[0], zorder=3, label="project")
+        ax.legend(loc="lower right", frameon=False, fontsize=style.FONT_SIZE_SMALL)
     ax.set_xlim(0, top)
     ax.set_ylim(0, 100)
     ax.set_xlabel("aantal respondenten (noemer)")
     ax.set_ylabel(FUNNELS[f.fig_id][2])
     ax.grid(True, color=style.GRID, linewidth=0.5)
-    ax.legend(loc="lower right", frameon=False, fontsize=style.FONT_SIZE_SMALL)
     fig.tight_layout()
     return fig
 
@@ -161,7 +187,7 @@ def sidecar(f: Funnel, inputs: dict[str, tuple[str, str]]) -> dict[str, Any]:
         "alt": alt_text(f),
         "indicators": [f.indicator_id],
         "data": {
-            "landelijk_pct": round(f.national_pct, 6),
+            "landelijk_pct": None if f.national_pct is None else round(f.national_pct, 6),
             "projecten": f.projects,
             "getekend": f.drawn,
             "te_weinig_respondenten": f.too_few,

@@ -28,11 +28,23 @@ def _data(R: Rapport, fig_id: str) -> dict[str, Any] | None:
 
 
 def _zin(fig_id: str, d: dict[str, Any]) -> str:
+    """What one funnel shows: drawn, outside the limits, and how many are left out and why."""
+    if d["landelijk_pct"] is None:
+        return (
+            f"Bij {ITEMS[fig_id]} (@{fig_id}) is het landelijke cijfer afgeschermd; zonder "
+            "landelijk aandeel zijn er geen grenzen, dus staat er geen project in de figuur."
+        )
+    weg = []
+    if d["te_weinig_respondenten"]:
+        weg.append(f"{d['te_weinig_respondenten']} hadden te weinig respondenten")
+    if d["afgeschermd"]:
+        weg.append(f"van {d['afgeschermd']} is het cijfer afgeschermd")
     getekend = nl.meervoud(d["getekend"], "project", "projecten")
     return (
-        f"Bij {ITEMS[fig_id]} (@{fig_id}) staan {getekend} in de figuur; "
-        f"{d['buiten_95']} daarvan liggen buiten de 95%-grenzen en "
+        f"Bij {ITEMS[fig_id]} (@{fig_id}) staan {getekend} van de {d['projecten']} in de "
+        f"figuur; {d['buiten_95']} daarvan liggen buiten de 95%-grenzen en "
         f"{d['buiten_99_8']} buiten de 99,8%-grenzen."
+        + (f" Van de overige {nl.opsomming(weg, 'en')}." if weg else "")
     )
 
 
@@ -41,18 +53,14 @@ def spreiding(R: Rapport) -> Md:
     data = {fig_id: _data(R, fig_id) for fig_id in FUNNEL_IDS}
     if any(d is None for d in data.values()):
         return Md("*De spreiding tussen projecten is voor deze editie niet gemaakt.*\n")
-    first = data[FUNNEL_IDS[0]]
-    assert first is not None
-    weg = first["te_weinig_respondenten"] + first["afgeschermd"]
     tekst = (
         "**Spreiding tussen projecten.** Projecten verschillen in grootte, en bij een klein "
         "project wijkt een aandeel door toeval sterker af van het landelijke cijfer. Een "
         "trechterdiagram houdt daar rekening mee: de grenzen rond het landelijke aandeel worden "
         "smaller naarmate een project meer respondenten heeft. Een project buiten de "
         "99,8%-grenzen wijkt meer af dan toeval gewoonlijk geeft; dat zegt nog niet waarom. "
-        f"Van de {nl.meervoud(first['projecten'], 'project', 'projecten')} "
-        f"ontbreken er {weg} in de figuren, omdat ze te weinig respondenten hadden of hun cijfer "
-        "is afgeschermd; welke dat zijn, noemen we niet. "
+        "Projecten met te weinig respondenten of een afgeschermd cijfer ontbreken in de "
+        "figuren; welke dat zijn, noemen we niet. "
         + " ".join(_zin(fig_id, d) for fig_id, d in data.items() if d is not None)
         + "\n\n"
     )
