@@ -72,3 +72,16 @@ def test_withheld_national_share_draws_no_project_and_says_why(tmp_path) -> None
 
     zin = _zin("fig-trechter-afkomst", funnel.sidecar(f, {})["data"])
     assert "landelijke cijfer afgeschermd" in zin and "geen project" in zin
+
+
+def test_report_sentence_gives_each_funnels_own_counts() -> None:
+    from integratiescan.report.spread import _zin
+
+    d = {"landelijk_pct": 70.0, "projecten": 25, "getekend": 8, "buiten_95": 1}
+    zin = _zin(
+        "fig-trechter-houding",
+        {**d, "buiten_99_8": 0, "te_weinig_respondenten": 16, "afgeschermd": 1},
+    )
+    assert "staan 8 projecten van de 25 in de figuur; 1 daarvan liggen buiten de 95%" in zin
+    assert "hadden er 16 te weinig respondenten en is van 1 het cijfer afgeschermd." in zin
+    assert "Ik ontmoet graag mensen met een andere achtergrond" in zin

@@ -16,7 +16,10 @@ from integratiescan.workflow import FUNNEL_IDS
 
 ITEMS = {
     "fig-trechter-afkomst": "het ontmoeten van mensen van een andere afkomst",
-    "fig-trechter-houding": "instemming met de stelling bij de eindmeting",
+    "fig-trechter-houding": (
+        "instemming met 'Ik ontmoet graag mensen met een andere achtergrond dan ikzelf' "
+        "bij de eindmeting"
+    ),
 }
 
 
@@ -35,16 +38,16 @@ def _zin(fig_id: str, d: dict[str, Any]) -> str:
             "landelijk aandeel zijn er geen grenzen, dus staat er geen project in de figuur."
         )
     weg = []
-    if d["te_weinig_respondenten"]:
-        weg.append(f"{d['te_weinig_respondenten']} hadden te weinig respondenten")
-    if d["afgeschermd"]:
-        weg.append(f"van {d['afgeschermd']} is het cijfer afgeschermd")
+    if k := d["te_weinig_respondenten"]:
+        weg.append(f"{'had' if k == 1 else 'hadden'} er {k} te weinig respondenten")
+    if k := d["afgeschermd"]:
+        weg.append(f"is van {k} het cijfer afgeschermd")
     getekend = nl.meervoud(d["getekend"], "project", "projecten")
     return (
         f"Bij {ITEMS[fig_id]} (@{fig_id}) staan {getekend} van de {d['projecten']} in de "
         f"figuur; {d['buiten_95']} daarvan liggen buiten de 95%-grenzen en "
         f"{d['buiten_99_8']} buiten de 99,8%-grenzen."
-        + (f" Van de overige {nl.opsomming(weg, 'en')}." if weg else "")
+        + (f" Van de overige projecten {nl.opsomming(weg, 'en')}." if weg else "")
     )
 
 
