@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import math
 import re
 import tempfile
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from .. import nlformat as nl
 from ..buildinfo import git_commit
 from ..intake.contract import PROJECTEN
 from . import kit, narrative
+from .rows import rij_uit_record
 
 #: The contract's pattern of a project id: the only text that may become a file name.
 PROJECT_ID = re.compile(next(c.pattern for c in PROJECTEN.columns if c.name == "project_id"))
@@ -109,37 +109,13 @@ class Project:
     deelnemers_afgerond: int
 
 
-def _getal(text: object) -> float | None:
-    if nl.is_leeg(text) or text == "":
-        return None
-    try:
-        value = float(str(text))
-    except ValueError:
-        return None
-    return None if math.isnan(value) else value
-
-
 class Rijen:
     """Indicator rows by id as :class:`narrative.Rij`, read the way :class:`narrative.Tabel`
     reads the table, without a DataFrame: a batch builds three of these per factsheet, and
     pandas made them most of a factsheet's execution time."""
 
     def __init__(self, records: list[dict[str, str]]):
-        self._rows: dict[str, narrative.Rij] = {}
-        for rec in records:
-            iid = str(rec["indicator_id"])
-            self._rows[iid] = narrative.Rij(
-                id=iid,
-                value=_getal(rec.get("value")),
-                unit=str(rec.get("unit", "")),
-                numerator=_getal(rec.get("numerator")),
-                denominator=_getal(rec.get("denominator")),
-                n=_getal(rec.get("n")),
-                ci_low=_getal(rec.get("ci_low")),
-                ci_high=_getal(rec.get("ci_high")),
-                suppressed=str(rec.get("suppressed", "")).strip().lower() in {"true", "1"},
-                secundair=str(rec.get("suppression_reason") or "").startswith("secundair"),
-            )
+        self._rows = {str(rec["indicator_id"]): rij_uit_record(rec) for rec in records}
 
     def get(self, indicator_id: str) -> narrative.Rij | None:
         return self._rows.get(indicator_id)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -90,28 +92,40 @@ class Rij:
         return not self.suppressed and self.value is not None
 
 
+def _waar(value: object) -> bool:
+    """A flag as the typed table holds it (bool) or as CSV/JSON text holds it ("True")."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "1"}
+    return bool(value)
+
+
+def rij_uit_record(rec: Mapping[str, Any]) -> Rij:
+    """One record of the indicator table, typed (pandas) or as text (CSV/JSON), as a Rij."""
+    cohort = _num(rec.get("cohort"))
+    return Rij(
+        id=str(rec["indicator_id"]),
+        value=_num(rec.get("value")),
+        unit=str(rec.get("unit", "")),
+        numerator=_num(rec.get("numerator")),
+        denominator=_num(rec.get("denominator")),
+        n=_num(rec.get("n")),
+        ci_low=_num(rec.get("ci_low")),
+        ci_high=_num(rec.get("ci_high")),
+        suppressed=_waar(rec.get("suppressed", False)),
+        previous_value=_num(rec.get("previous_value")),
+        cohort=None if cohort is None else int(cohort),
+        secundair=str(rec.get("suppression_reason") or "").startswith("secundair"),
+    )
+
+
 class Tabel:
     """Lookup of indicator rows by id."""
 
     def __init__(self, df: pd.DataFrame):
         self.df = lees_indicatoren(df)
-        self._rows: dict[str, Rij] = {}
-        for rec in self.df.to_dict("records"):
-            cohort = _num(rec.get("cohort"))
-            self._rows[str(rec["indicator_id"])] = Rij(
-                id=str(rec["indicator_id"]),
-                value=_num(rec.get("value")),
-                unit=str(rec.get("unit", "")),
-                numerator=_num(rec.get("numerator")),
-                denominator=_num(rec.get("denominator")),
-                n=_num(rec.get("n")),
-                ci_low=_num(rec.get("ci_low")),
-                ci_high=_num(rec.get("ci_high")),
-                suppressed=bool(rec.get("suppressed", False)),
-                previous_value=_num(rec.get("previous_value")),
-                cohort=None if cohort is None else int(cohort),
-                secundair=str(rec.get("suppression_reason") or "").startswith("secundair"),
-            )
+        self._rows = {
+            str(rec["indicator_id"]): rij_uit_record(rec) for rec in self.df.to_dict("records")
+        }
 
     def get(self, indicator_id: str) -> Rij | None:
         return self._rows.get(indicator_id)
