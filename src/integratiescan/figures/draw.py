@@ -13,7 +13,6 @@ from the same inputs give byte-identical files.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import math
@@ -34,6 +33,7 @@ from matplotlib.ticker import MaxNLocator
 
 from integratiescan import nlformat
 from integratiescan.atomic import write_bytes, write_text
+from integratiescan.digest import sha256_file
 from integratiescan.figures import style
 from integratiescan.indicators.matches import MATCH_ROWS_TRAINING
 from integratiescan.indicators.table import read_text
@@ -1395,10 +1395,6 @@ BUILDERS: dict[str, Callable[[Inputs], Built]] = {
 # --------------------------------------------------------------------------------------
 
 
-def _sha256(path: str | os.PathLike[str]) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 def display_path(path: str | os.PathLike[str], root: str | os.PathLike[str] | None = None) -> str:
     """*path* as given when relative; relative to *root* (default: cwd) when absolute."""
     p = Path(path)
@@ -1418,7 +1414,7 @@ def load_inputs(
     root: str | os.PathLike[str] | None = None,
 ) -> Inputs:
     files = {
-        role: (display_path(p, root), _sha256(p))
+        role: (display_path(p, root), sha256_file(p))
         for role, p in (
             ("indicators", indicators),
             ("components", components),
@@ -1430,7 +1426,7 @@ def load_inputs(
     )
 
 
-def _svg_bytes(fig: Figure, fig_id: str, title: str, alt: str) -> bytes:
+def svg_bytes(fig: Figure, fig_id: str, title: str, alt: str) -> bytes:
     buf = io.BytesIO()
     with plt.rc_context(
         {"svg.id": fig_id, "svg.hashsalt": style.SVG_HASHSALT, "svg.fonttype": "none"}
@@ -1449,7 +1445,7 @@ def _svg_bytes(fig: Figure, fig_id: str, title: str, alt: str) -> bytes:
     return buf.getvalue()
 
 
-def _png_bytes(fig: Figure, title: str) -> bytes:
+def png_bytes(fig: Figure, title: str) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=style.DPI_PNG, metadata={"Software": None, "Title": title})
     return buf.getvalue()
@@ -1461,8 +1457,8 @@ def render(fig_id: str, inp: Inputs) -> tuple[bytes, bytes, dict[str, Any]]:
     with plt.rc_context(style.RC):
         built = BUILDERS[fig_id](inp)
         try:
-            svg = _svg_bytes(built.fig, fig_id, spec.title, built.alt)
-            png = _png_bytes(built.fig, spec.title)
+            svg = svg_bytes(built.fig, fig_id, spec.title, built.alt)
+            png = png_bytes(built.fig, spec.title)
         finally:
             plt.close(built.fig)
     editions = sorted(

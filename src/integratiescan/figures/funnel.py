@@ -13,7 +13,6 @@ counted, never named.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 from dataclasses import dataclass
@@ -25,7 +24,9 @@ import numpy as np
 import pandas as pd
 
 from integratiescan.atomic import write_bytes, write_text
+from integratiescan.digest import sha256_file
 from integratiescan.figures import style
+from integratiescan.figures.draw import display_path, png_bytes, svg_bytes
 from integratiescan.indicators.disclosure import reason_min_n
 from integratiescan.indicators.table import read_projects, read_text
 from integratiescan.workflow import FUNNEL_IDS
@@ -208,12 +209,10 @@ def build(
     min_n: int = 10,
 ) -> list[Funnel]:
     """Write every funnel figure (SVG, PNG, JSON sidecar) into *outdir*."""
-    import hashlib
-
     projects = read_projects(projects_csv)
     national = read_text(national_csv)
     inputs = {
-        role: (Path(p).as_posix(), hashlib.sha256(Path(p).read_bytes()).hexdigest())
+        role: (display_path(p), sha256_file(p))
         for role, p in (("projects", projects_csv), ("indicators", national_csv))
     }
     out = []
@@ -223,22 +222,13 @@ def build(
         with plt.rc_context(style.RC):
             fig = draw(f)
             try:
-                svg = io.BytesIO()
-                with plt.rc_context(
-                    {"svg.id": fig_id, "svg.hashsalt": style.SVG_HASHSALT, "svg.fonttype": "none"}
-                ):
-                    fig.savefig(
-                        svg,
-                        format="svg",
-                        metadata={"Date": None, "Creator": None, "Title": meta["title"]},
-                    )
-                png = io.BytesIO()
-                fig.savefig(png, format="png", dpi=style.DPI_PNG, metadata={"Software": None})
+                svg = svg_bytes(fig, fig_id, meta["title"], meta["alt"])
+                png = png_bytes(fig, meta["title"])
             finally:
                 plt.close(fig)
         base = Path(outdir)
-        write_bytes(base / f"{fig_id}.svg", svg.getvalue())
-        write_bytes(base / f"{fig_id}.png", png.getvalue())
+        write_bytes(base / f"{fig_id}.svg", svg)
+        write_bytes(base / f"{fig_id}.png", png)
         write_text(base / f"{fig_id}.json", json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
         out.append(f)
     return out

@@ -44,7 +44,7 @@ def _figure_svg(components: tuple[tuple[str, str, str], ...], chosen: tuple[str,
     )
     draw._draw_model(frame, geo, box_text)
     try:
-        return draw._svg_bytes(frame.fig, "fig-model", "Integratiemodel", "")
+        return draw.svg_bytes(frame.fig, "fig-model", "Integratiemodel", "")
     finally:
         plt.close(frame.fig)
 
