@@ -160,6 +160,7 @@ def draw(f: Funnel) -> plt.Figure:
             transform=ax.transAxes,
             ha="center",
             color=style.MUTED,
+            bbox={"facecolor": "white", "edgecolor": "none"},  # readable over the grid
         )
     for level, dash, label in ((0.95, "--", "95%-grenzen"), (0.998, ":", "99,8%-grenzen")):
         if f.national_pct is None:
