@@ -14,6 +14,7 @@ import pytest
 from integratiescan import indicators
 from integratiescan.audit import disclosure_audit as da
 from integratiescan.indicators import compute
+from integratiescan.intake.clean import in_each_other
 from integratiescan.relations import Cell, Relation
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -164,15 +165,24 @@ def _leaky_tables() -> dict[str, pd.DataFrame]:
     t1 = t1[t1["cohort"].ne(2022) | t1.index.isin(keep)]
     newcomers = t1.index[t1["cohort"].eq(2021) & t1["nieuwkomer"].eq("ja")]
     t1 = t1.drop(newcomers[5:])
+    # as cleaning does: who is paired follows from who answered both (a stale flag would
+    # make the counts contradict each other)
+    t0 = tables["vragenlijst_t0"].copy()
+    t0["gepaard"], t1["gepaard"] = in_each_other(t0["respondent_id"], t1["respondent_id"])
     matches = tables["maatjes"].copy()
     matches["training_gevolgd"] = False
     matches.loc[matches.index[:4], "training_gevolgd"] = True
-    return dict(tables, vragenlijst_t1=t1, maatjes=matches)
+    return dict(tables, vragenlijst_t0=t0, vragenlijst_t1=t1, maatjes=matches)
 
 
 @pytest.fixture(scope="module")
-def leaky():
-    tables = _leaky_tables()
+def leaky_tables() -> dict[str, pd.DataFrame]:
+    return _leaky_tables()
+
+
+@pytest.fixture(scope="module")
+def leaky(leaky_tables):
+    tables = leaky_tables
     s = settings(2023)
     table, _, log, relations = indicators.build_with_relations(tables, REFERENCE, s)
     s_all = settings(2023)
@@ -210,6 +220,61 @@ def test_leaky_edition_audit_finds_every_withheld_count_protected(leaky) -> None
     findings = da.audit(table, relations)
     assert len(findings) > 100
     assert [f.message() for f in findings if not f.protected] == []
+
+
+def test_leaky_edition_projects_are_protected_with_the_national_table(leaky_tables, leaky) -> None:
+    """A cohort that has hardly reached T1 (cohort 2022 keeps 6 T1 respondents: a cohort
+    that has not finished yet) still gets its project table, and no withheld project count
+    or unpublished cohort part follows from the project rows and the national table."""
+    from integratiescan.indicators import projects
+
+    table, _, relations, *_ = leaky
+    s = settings(2023)
+    result = projects.build(leaky_tables, REFERENCE, s, table, relations, "integratie")
+    t = result.table
+    assert len(result.projects) == 25 and t["suppressed"].sum() > 0
+    # the project with respondents in both cohorts and no T1 pair in cohort 2022
+    graag = t[t["indicator_id"].eq("vl-graag-verandering-call-alle")]
+    assert graag["n"].notna().any()
+    combined = pd.concat(
+        [table, projects.combined_ids(t), projects.hidden_rows(result.hidden)], ignore_index=True
+    )
+    findings = da.audit(
+        combined, [*relations, *result.relations], block=projects.block, witnesses=True
+    )
+    assert len(findings) > 1000
+    assert [f.message() for f in findings if not f.protected] == []
+
+
+def test_contradicting_counts_are_named_before_disclosure_control() -> None:
+    """Counts that break their own relations (here: a stale "gepaard" flag, 43 pairs where
+    15 answered both) stop the build with the relation and its numbers, not with an
+    infeasible linear program."""
+    from integratiescan.indicators import disclosure
+    from integratiescan.relations import broken
+
+    rel = Relation(
+        Cell("p", "n"), (Cell("t0", "denominator"), Cell("t0", "n_missing")), True, "pairs"
+    )
+    counts = {("p", "n"): 43.0, ("t0", "denominator"): 13.0, ("t0", "n_missing"): 2.0}
+    assert broken([rel], counts) == [
+        "p.n = t0.denominator + t0.n_missing (43 = 13 + 2 does not hold)"
+    ]
+    assert broken([rel], {**counts, ("p", "n"): 15.0}) == []
+    assert broken([rel], {("p", "n"): 43.0, ("t0", "denominator"): 13.0}) == []  # unknown
+    at_least = Relation(rel.total, rel.parts, False, "at least")
+    assert broken([at_least], counts) == []
+    assert broken([at_least], {**counts, ("p", "n"): 14.0}) != []
+    frame = pd.DataFrame(
+        {
+            "indicator_id": ["p", "t0"],
+            "n": [43, 15],
+            "denominator": [None, 13],
+            "n_missing": [None, 2],
+        }
+    )
+    with pytest.raises(ValueError, match=r"contradict 1 of their relations.*43 = 13 \+ 2"):
+        disclosure.check_relations(frame, [rel])
 
 
 def _published(table: pd.DataFrame) -> dict[tuple[str, str], float]:

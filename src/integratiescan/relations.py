@@ -15,15 +15,17 @@ inequality.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
-__all__ = ["Cell", "CountField", "Relation"]
+__all__ = ["COUNT_FIELDS", "Cell", "CountField", "Relation", "broken"]
 
 #: Columns of the indicator table that hold a count of persons, matches or projects
 #: (``n_missing``: the population's rows without a valid answer, e.g. ``vl-t1-n`` =
 #: an item's denominator + its n_missing).
 CountField = Literal["numerator", "denominator", "n", "n_missing"]
+COUNT_FIELDS: tuple[str, ...] = get_args(CountField)
 
 
 @dataclass(frozen=True, order=True)
@@ -49,3 +51,24 @@ class Relation:
     def __str__(self) -> str:
         op = "=" if self.exact else ">="
         return f"{self.total} {op} " + " + ".join(str(p) for p in self.parts)
+
+
+def broken(relations: Iterable[Relation], counts: Mapping[tuple[str, str], float]) -> list[str]:
+    """The relations that the *counts* ((indicator id, field) -> value) contradict, as text.
+
+    Why: the relations hold by construction on the counts as computed. One that fails means
+    the cleaned tables disagree with each other (a ``gepaard`` flag that does not match who
+    answered both questionnaires) or a definition is wrong; disclosure control would then
+    only report an infeasible program. Relations with a count missing are not checked.
+    """
+    out = []
+    for r in relations:
+        cells = (r.total, *r.parts)
+        if any((c.indicator_id, c.field) not in counts for c in cells):
+            continue
+        total = counts[(r.total.indicator_id, r.total.field)]
+        parts = [counts[(c.indicator_id, c.field)] for c in r.parts]
+        if (total != sum(parts)) if r.exact else (total < sum(parts)):
+            numbers = " + ".join(f"{p:g}" for p in parts)
+            out.append(f"{r} ({total:g} {'=' if r.exact else '>='} {numbers} does not hold)")
+    return out

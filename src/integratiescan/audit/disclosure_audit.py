@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from integratiescan.relations import Cell, Relation
+from integratiescan.relations import COUNT_FIELDS, Cell, Relation
 
 __all__ = [
     "AUDITED_FIELDS",
@@ -50,7 +50,7 @@ __all__ = [
 HIDDEN = "hidden"
 
 #: Count columns of a row that the audit reasons about.
-AUDITED_FIELDS: tuple[str, ...] = ("numerator", "denominator", "n", "n_missing")
+AUDITED_FIELDS: tuple[str, ...] = COUNT_FIELDS
 COMPLEMENT = "denominator-numerator"
 
 Key = tuple[str, str]  # (indicator_id, field): like Cell, but field may be n_missing
@@ -113,6 +113,14 @@ def relations_from_json(records: Iterable[dict]) -> list[Relation]:
         )
         for rec in records
     ]
+
+
+def _records(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """The rows the audit reads, by indicator id, with only the columns it reads (a table
+    row also carries its definition and labels: converting those is most of the cost)."""
+    wanted = ["indicator_id", "suppressed", HIDDEN, "measure", "unit", *AUDITED_FIELDS]
+    narrow = table[[c for c in wanted if c in table.columns]]
+    return {str(r["indicator_id"]): r for r in narrow.to_dict("records")}
 
 
 def _number(value: object) -> float | None:
@@ -303,7 +311,7 @@ def iter_findings(
     at least that wide, without a linear program. The verdict is the same; the range
     reported is then the part spanned by those points, not the whole range.
     """
-    rows = {str(r["indicator_id"]): r for r in table.to_dict("records")}
+    rows = _records(table)
     withheld_rows = {i for i, r in rows.items() if _flag(r.get("suppressed"))}
     if not withheld_rows:
         return
@@ -342,6 +350,11 @@ def iter_findings(
         unknown = [k for k in c.keys if k in free]
         if unknown:
             by_component.setdefault(component[unknown[0]], []).append(c)
+    pairs: dict[int, list[tuple[Key, Key]]] = {}  # the complements, per component
+    for i in sorted(withheld_rows):
+        den, num = (i, "denominator"), (i, "numerator")
+        if den in free and num in free and component[den] == component[num]:
+            pairs.setdefault(component[den], []).append((den, num))
     cache: dict[int, tuple] = {}
     block_cache: dict[int, _Blocks | None] = {}
     points: dict[int, _Witnesses] = {}
@@ -372,45 +385,47 @@ def iter_findings(
                 )
             blocks = block_cache[comp]
         c = np.zeros(len(variables))
-        for k, coef in objective.items():
-            c[index[k]] = coef
+        at = [index[k] for k in objective]
+        c[at] = list(objective.values())
         if witnesses and (not need_low or reach is not None):
             seen = points.get(comp)
             if seen is None:
-                seen = points[comp] = _Witnesses(model)
-            at = [index[k] for k in objective]
+                seen = points[comp] = _Witnesses(
+                    model, [(index[a], index[b]) for a, b in pairs.get(comp, ())]
+                )
+
+            def decided(spread: tuple[float, float] | None) -> bool:
+                return spread is not None and (
+                    spread == reach
+                    or (not need_low and (spread[1] - spread[0] >= min_width))
+                    or (not need_low and spread[1] >= 2 * min_width)
+                )
+
             spread = seen.spread(at, list(objective.values()))
-            if (
-                blocks is not None
-                and not need_low
-                and spread is not None
-                and spread[1] - spread[0] < min_width
-            ):
-                # once per block: the point with the most counted persons in the target's
-                # block (with every other count wherever the whole program puts it)
-                name = next((n for n, pos in blocks.of_block.items() if at[0] in pos), None)
-                if name is not None and name not in seen.blocks:
-                    seen.blocks.add(name)
-                    cost = np.zeros(len(variables))
-                    cost[blocks.of_block[name]] = -1.0
-                    cost[[j for j, k in enumerate(variables) if k in signed]] = 0.0
-                    seen.add(model.minimum(cost, cap=True)[1])
+            if not decided(spread) and blocks is not None:
+                # the target's block with a few neighbours free, every other count where a
+                # feasible point of the whole program puts it: small programs whose optima
+                # are feasible points of the whole program (witnesses), so no program over
+                # every project is needed to see that a count can move
+                for cost in (-c, c):
+                    seen.add(blocks.local_point(at, cost))
                     spread = seen.spread(at, list(objective.values()))
-            if spread is not None and (
-                spread == reach or (not need_low and spread[1] - spread[0] >= min_width)
-            ):
+                    if decided(spread):
+                        break
+            if decided(spread):
+                assert spread is not None
                 return spread  # the verdict by width only, or exact: see the docstring
 
         def minimum(cost: np.ndarray) -> float:
             if blocks is not None:
-                found = blocks.minimum(cost, objective)
+                found = blocks.minimum(cost, at)
                 if found is not None:
                     if comp in points:
                         points[comp].add(found[1])
                     return found[0]
-            value, at = model.minimum(cost)
-            if comp in points and at is not None:
-                points[comp].add(at)
+            value, point = model.minimum(cost)
+            if comp in points and point is not None:
+                points[comp].add(point)
             return value
 
         high = -minimum(-c)
@@ -422,14 +437,21 @@ def iter_findings(
         return low_i, high_i
 
     own_cache: dict[str, tuple] = {}
+    inside: dict[str, list[_Constraint]] = {}
 
     def own_range(row_id: str, objective: dict[Key, float]) -> tuple[float, float]:
         """The range from the row's own block alone: its project's relations and published
         counts, nothing national (integer bounds, as `feasible`)."""
         assert block is not None
         name = block(row_id)
+        if not inside:  # once: the constraints that lie wholly inside one block
+            for c in constraints:
+                names = {block(k[0]) for k in c.keys}
+                if len(names) == 1:
+                    inside.setdefault(names.pop(), []).append(c)
+            inside.setdefault("", [])
         if name not in own_cache:
-            own = [c for c in constraints if all(block(k[0]) == name for k in c.keys)]
+            own = inside.get(name, [])
             variables = sorted({k for c in own for k in c.keys if k in free})
             own_cache[name] = (
                 variables,
@@ -468,61 +490,97 @@ def iter_findings(
             # All or none of a base known to be at least zero_full_min is not the
             # group-attribute disclosure the 0%/100% rule prevents.
             protected = feasible({(row_id, "denominator"): 1.0})[0] >= zero_full_min
-        exposing = sorted(
-            {f"{k[0]}.{k[1]}" for con in around.get(row_id, []) for k in con.keys if k in published}
+        exposing = (
+            ()
+            if protected  # only a leak needs its sources named (and they can be many)
+            else sorted(
+                {
+                    f"{k[0]}.{k[1]}"
+                    for con in around.get(row_id, [])
+                    for k in con.keys
+                    if k in published
+                }
+            )
         )
         yield Finding(name, low, high, protected, tuple(exposing))
 
 
 class _Witnesses:
-    """Feasible points of one component: the one with the fewest and the one with the most
-    counted persons, and every optimum found since (see `iter_findings`, *witnesses*)."""
+    """Feasible points of one component, kept as the smallest and largest value that each
+    unknown (and each registered difference, a share's complement) takes over them: the
+    first two with the fewest and the most counted persons, then every optimum found
+    (see `iter_findings`, *witnesses*).
 
-    LIMIT = 4096
+    Why running bounds rather than the points: a component with every project's rows has
+    tens of thousands of unknowns; the verdict needs only these bounds.
+    """
 
-    def __init__(self, model: _Model) -> None:
-        self.found: list[np.ndarray] = []
-        self.blocks: set[str] = set()  # blocks whose fullest point is among the points
-        self._stack: np.ndarray | None = None
+    def __init__(self, model: _Model, pairs: Sequence[tuple[int, int]] = ()) -> None:
+        self.low = np.full(model.n, math.inf)
+        self.high = np.full(model.n, -math.inf)
+        self._pair = {p: j for j, p in enumerate(pairs)}
+        self._a = np.array([a for a, _ in pairs], dtype=np.int64)
+        self._b = np.array([b for _, b in pairs], dtype=np.int64)
+        self.pair_low = np.full(len(pairs), math.inf)
+        self.pair_high = np.full(len(pairs), -math.inf)
         ones = np.ones(model.n)
         for sense in (1.0, -1.0):
             self.add(model.minimum(sense * ones, cap=True)[1])
 
     def add(self, point: np.ndarray | None) -> None:
-        if point is not None and len(self.found) < self.LIMIT:
-            self.found.append(point)
-            self._stack = None
+        if point is None:
+            return
+        np.minimum(self.low, point, out=self.low)
+        np.maximum(self.high, point, out=self.high)
+        if len(self._a):
+            d = point[self._a] - point[self._b]
+            np.minimum(self.pair_low, d, out=self.pair_low)
+            np.maximum(self.pair_high, d, out=self.pair_high)
 
     def spread(self, at: list[int], coefs: list[float]) -> tuple[float, float] | None:
         """Integer bounds inside the range of ``coefs @ x[at]`` that the points prove."""
-        if not self.found:
+        if len(at) == 1 and coefs == [1.0]:
+            low, high = self.low[at[0]], self.high[at[0]]
+        elif len(at) == 2 and coefs == [1.0, -1.0] and (at[0], at[1]) in self._pair:
+            j = self._pair[(at[0], at[1])]
+            low, high = self.pair_low[j], self.pair_high[j]
+        else:
             return None
-        if self._stack is None:
-            self._stack = np.vstack(self.found)
-        values = self._stack[:, at] @ np.asarray(coefs)
-        return math.ceil(values.min() - 1e-6), math.floor(values.max() + 1e-6)
+        if not (math.isfinite(low) and math.isfinite(high)):
+            return None
+        return math.ceil(low - 1e-6), math.floor(high + 1e-6)
 
 
 @dataclass
 class _Blocks:
-    """Exact ranges in a large component from small linear programs, one block at a time.
+    """Exact ranges and feasible points in a large component from small linear programs.
 
     Why: with every project's rows next to the national table, the relations "national =
     sum of the projects" join all withheld counts into one component of thousands of
     unknowns, and a range costs two linear programs over all of them. The counts of one
-    project (a *block*) meet the other blocks only in those few relations. So: solve over
-    the target's block with its own constraints only (a relaxation: the range can only be
-    wider), then put that optimum into one feasible point of the whole component. When the
-    joint constraints still hold, the relaxed optimum is reached by the whole system, so it
-    is the exact bound; otherwise the whole linear program decides, as before.
+    project (a *block*) meet the other blocks only in those few relations (*joint*).
+
+    - `minimum`: solve over the target's block with its own constraints only (a relaxation:
+      the range can only be wider), then put that optimum into one feasible point of the
+      whole component (`start`). When the joint constraints still hold, the relaxed optimum
+      is reached by the whole system, so it is the exact bound.
+    - `local_point`: solve over the target's block and a few neighbours (blocks that share
+      joint constraints with it), every other unknown fixed at `start`. Its optimum is a
+      feasible point of the whole component (a witness), though not always its optimum.
     """
 
     variables: list[Key]
     start: np.ndarray  # a feasible point of the whole component
     of_block: dict[str, list[int]]  # block -> positions of its unknowns
-    systems: dict[str, tuple]  # block -> its own LP (positions, A_ub, b_ub, A_eq, b_eq, bounds)
+    block_at: list[str]  # position -> its block
+    own: dict[str, tuple]  # block -> its own constraints as arrays (see `_arrays`)
+    systems: dict[str, _Model]  # block -> the LP of its own constraints
     joint: list[tuple[np.ndarray, np.ndarray, float, bool]]  # (positions, coefs, rhs, exact)
     joint_of: dict[str, list[int]]  # block -> the joint constraints it appears in
+    entries: dict[tuple[int, str], np.ndarray]  # (joint, block) -> its entries in that joint
+    members: list[list[str]]  # joint -> its blocks, sorted
+    at_start: np.ndarray  # joint -> its left-hand side at `start`
+    NEIGHBOURS = 3
 
     @classmethod
     def of(
@@ -534,8 +592,8 @@ class _Blocks:
         block: Callable[[str], str],
     ) -> _Blocks | None:
         variables, index, model = system
-        names = {k: block(k[0]) for k in variables}
-        if len(set(names.values())) < 2:
+        block_at = [block(k[0]) for k in variables]
+        if len(set(block_at)) < 2:
             return None
         # The point with the fewest counted persons: slack in every "at least" relation.
         cost = np.array([0.0 if k in signed else 1.0 for k in variables])
@@ -543,49 +601,70 @@ class _Blocks:
         if start is None:
             return None
         of_block: dict[str, list[int]] = {}
-        for j, k in enumerate(variables):
-            of_block.setdefault(names[k], []).append(j)
+        for j, name in enumerate(block_at):
+            of_block.setdefault(name, []).append(j)
         own: dict[str, list[_Constraint]] = {}
         joint: list[tuple[np.ndarray, np.ndarray, float, bool]] = []
         joint_of: dict[str, list[int]] = {}
+        entries: dict[tuple[int, str], list[int]] = {}
         for con in constraints:
-            unknown = {names[k] for k in con.keys if k in index}
-            if len(unknown) == 1:
-                own.setdefault(next(iter(unknown)), []).append(con)
-            elif unknown:
-                at = [index[k] for k in con.keys if k in index]
-                coefs = [c for k, c in zip(con.keys, con.coefs, strict=True) if k in index]
+            known = [k in index for k in con.keys]
+            names = {block_at[index[k]] for k in con.keys if k in index}
+            if len(names) == 1:
+                own.setdefault(next(iter(names)), []).append(con)
+            elif names:
+                at = [index[k] for k, inside in zip(con.keys, known, strict=True) if inside]
+                coefs = [c for c, inside in zip(con.coefs, known, strict=True) if inside]
                 rhs = -sum(
                     c * published[k]
-                    for k, c in zip(con.keys, con.coefs, strict=True)
-                    if k not in index
+                    for k, c, inside in zip(con.keys, con.coefs, known, strict=True)
+                    if not inside
                 )
-                for name in unknown:
-                    joint_of.setdefault(name, []).append(len(joint))
+                i = len(joint)
+                for e, j in enumerate(at):
+                    entries.setdefault((i, block_at[j]), []).append(e)
+                for name in sorted(names):
+                    joint_of.setdefault(name, []).append(i)
                 joint.append((np.array(at), np.array(coefs), rhs, con.exact))
-        systems = {}
-        for name, positions in of_block.items():
-            keys = [variables[j] for j in positions]
-            systems[name] = (positions, _matrices(own.get(name, []), keys, published, signed))
-        return cls(variables, start, of_block, systems, joint, joint_of)
-
-    def minimum(
-        self, cost: np.ndarray, objective: dict[Key, float]
-    ) -> tuple[float, np.ndarray] | None:
-        """min cost @ x over the component and a point of the component where it is
-        reached, or None when the block alone cannot tell."""
-        nonzero = set(np.flatnonzero(cost))
-        name = next(
-            (n for n, positions in self.of_block.items() if nonzero <= set(positions)), None
+        members: list[list[str]] = [[] for _ in joint]
+        for i, name in entries:
+            members[i].append(name)
+        for m in members:
+            m.sort()
+        arrays = {
+            name: _arrays(own.get(name, []), [variables[j] for j in positions], published, signed)
+            for name, positions in of_block.items()
+        }
+        return cls(
+            variables,
+            start,
+            of_block,
+            block_at,
+            arrays,
+            {name: _Model(*a) for name, a in arrays.items()},
+            joint,
+            joint_of,
+            {k: np.array(v) for k, v in entries.items()},
+            members,
+            np.array([float(coefs @ start[at]) for at, coefs, _, _ in joint]),
         )
+
+    def _block(self, at: list[int]) -> str | None:
+        names = {self.block_at[j] for j in at}
+        return names.pop() if len(names) == 1 else None
+
+    def minimum(self, cost: np.ndarray, at: list[int]) -> tuple[float, np.ndarray] | None:
+        """min cost @ x over the component (cost nonzero at *at* only) and a point of the
+        component where it is reached, or None when the block alone cannot tell."""
+        name = self._block(at)
         if name is None:
             return None
-        positions, model = self.systems[name]
-        value, at = model.minimum(cost[positions])
-        if at is None:
+        positions = self.of_block[name]
+        value, point_b = self.systems[name].minimum(cost[positions])
+        if point_b is None:
             return None
         point = self.start.copy()
-        point[positions] = at
+        point[positions] = point_b
         for i in self.joint_of.get(name, []):
             where, coefs, rhs, exact = self.joint[i]
             lhs = float(coefs @ point[where])
@@ -594,15 +673,105 @@ class _Blocks:
                 return None
         return value, point
 
+    def neighbours(self, name: str) -> list[str]:
+        """Up to `NEIGHBOURS` blocks that share joint constraints with *name*: in each of
+        its joint constraints in turn, the blocks that follow it (in name order, wrapping)."""
+        import bisect
 
-def _matrices(
+        out: list[str] = []
+        for i in self.joint_of.get(name, []):
+            m = self.members[i]
+            k = bisect.bisect_right(m, name)
+            for step in range(len(m) - 1):
+                other = m[(k + step) % len(m)]
+                if other != name and other not in out:
+                    out.append(other)
+                    break
+            if len(out) >= self.NEIGHBOURS:
+                break
+        return out
+
+    def local_point(self, at: list[int], cost: np.ndarray) -> np.ndarray | None:
+        """A feasible point of the whole component that minimises cost @ x with only the
+        target's block and its `neighbours` free; None when that program has no optimum."""
+        name = self._block(at)
+        if name is None:
+            return None
+        group = [name, *self.neighbours(name)]
+        model, positions = self._local(tuple(group))
+        _, point_g = model.minimum(cost[positions], cap=True)
+        if point_g is None:
+            return None
+        point = self.start.copy()
+        point[positions] = point_g
+        return point
+
+    _cache: dict[tuple[str, ...], tuple[_Model, np.ndarray]] | None = None
+
+    def _local(self, group: tuple[str, ...]) -> tuple[_Model, np.ndarray]:
+        """The LP over *group*'s unknowns: their own constraints, and every joint constraint
+        they appear in with the other unknowns at `start` (cached per group)."""
+        from scipy.sparse import coo_array
+
+        if self._cache is None:
+            self._cache = {}
+        if group in self._cache:
+            return self._cache[group]
+        positions = np.concatenate([self.of_block[g] for g in group])
+        column = {int(p): j for j, p in enumerate(positions)}
+        # (rows, columns, values, right-hand sides) of A_ub (False) and A_eq (True)
+        rows: dict[bool, tuple[list, list, list, list]] = {
+            True: ([], [], [], []),
+            False: ([], [], [], []),
+        }
+        offset = 0
+        for g in group:
+            a_ub, b_ub, a_eq, b_eq, _ = self.own[g]
+            for exact, a, b in ((False, a_ub, b_ub), (True, a_eq, b_eq)):
+                if a is None:
+                    continue
+                r, cols, vals, rhs_list = rows[exact]
+                m = coo_array(a)
+                r.extend((m.row + len(rhs_list)).tolist())
+                cols.extend((m.col + offset).tolist())
+                vals.extend(m.data.tolist())
+                rhs_list.extend(np.asarray(b, dtype=float).tolist())
+            offset += len(self.of_block[g])
+        for i in sorted({i for g in group for i in self.joint_of.get(g, [])}):
+            where, coefs, rhs, exact = self.joint[i]
+            inside = np.concatenate([self.entries[(i, g)] for g in group if (i, g) in self.entries])
+            r, cols, vals, rhs_list = rows[exact]
+            for e in inside:
+                r.append(len(rhs_list))
+                cols.append(column[int(where[e])])
+                vals.append(float(coefs[e]))
+            rest = self.at_start[i] - float(coefs[inside] @ self.start[where[inside]])
+            rhs_list.append(rhs - rest)
+        n = len(positions)
+
+        def matrix(exact: bool) -> tuple[Any, np.ndarray | None]:
+            from scipy.sparse import csr_array
+
+            r, cols, vals, rhs_list = rows[exact]
+            if not rhs_list:
+                return None, None
+            a = csr_array((vals, (r, cols)), shape=(len(rhs_list), n))
+            return a, np.array(rhs_list, dtype=float)
+
+        bounds = [b for g in group for b in self.own[g][4]]
+        model = _Model(*matrix(False), *matrix(True), bounds)
+        self._cache[group] = (model, positions)
+        return model, positions
+
+
+def _arrays(
     constraints: list[_Constraint],
     variables: list[Key],
     published: dict[Key, float],
     signed: set[Key],
 ) -> tuple:
-    """The `_Model` of *constraints* over *variables* (A_ub, b_ub, A_eq, b_eq sparse, and
-    bounds); an unknown outside *variables* must not occur in them."""
+    """(A_ub, b_ub, A_eq, b_eq, bounds) of *constraints* over *variables* (sparse; None for
+    an empty part); an unknown outside *variables* must not occur in them."""
     from scipy.sparse import csr_array
 
     index = {k: j for j, k in enumerate(variables)}
@@ -638,7 +807,17 @@ def _matrices(
     def rhs(exact: bool) -> np.ndarray | None:
         return np.array(parts[exact][3]) if parts[exact][3] else None
 
-    return _Model(matrix(False), rhs(False), matrix(True), rhs(True), bounds)
+    return matrix(False), rhs(False), matrix(True), rhs(True), bounds
+
+
+def _matrices(
+    constraints: list[_Constraint],
+    variables: list[Key],
+    published: dict[Key, float],
+    signed: set[Key],
+) -> _Model:
+    """The loaded `_Model` of `_arrays`."""
+    return _Model(*_arrays(constraints, variables, published, signed))
 
 
 def _system(
@@ -690,7 +869,7 @@ def derivable(
             found.append(f)
         return block is None
 
-    rows = {str(r["indicator_id"]): r for r in table.to_dict("records")}
+    rows = _records(table)
     withheld_rows = {i for i, r in rows.items() if _flag(r.get("suppressed"))}
     if not withheld_rows:
         return found

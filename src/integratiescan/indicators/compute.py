@@ -405,6 +405,7 @@ def build_with_relations(
     if table["indicator_id"].duplicated().any():  # pragma: no cover - programming error
         raise ValueError("duplicate indicator ids")
     relations = additive_relations(table, registry)
+    disclosure.check_relations(table, relations)
     table, log = disclosure.apply_disclosure(table, s.disclosure_min_n, s.zero_full_min_n)
     table, log = disclosure.secondary_suppression(
         table, log, relations, s.disclosure_min_n, s.zero_full_min_n

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from integratiescan.relations import Relation
+from integratiescan.relations import COUNT_FIELDS, Relation, broken
 
 __all__ = [
     "ADMINISTRATIVE_DOMAINS",
@@ -60,7 +60,7 @@ BLANKED_COLUMNS: tuple[str, ...] = (
 #: Columns of the disclosure log.
 LOG_COLUMNS: tuple[str, ...] = ("indicator_id", "rule", "base", "threshold", "action", "reason_nl")
 
-_COUNT_COLUMNS = ("numerator", "denominator", "n", "n_missing")
+_COUNT_COLUMNS = COUNT_FIELDS
 
 # Log vocabulary (rule, action).
 RULE_MIN_N = "min-n"
@@ -299,6 +299,29 @@ def apply_disclosure(
 # --------------------------------------------------------------------------- secondary
 
 
+def check_relations(table: pd.DataFrame, relations: Sequence[Relation]) -> None:
+    """Raise ValueError naming the relations the computed counts of *table* contradict.
+
+    Why before secondary suppression: there a contradiction surfaces only as "infeasible"
+    from the linear program, without saying which counts disagree (see `relations.broken`).
+    """
+    counts: dict[tuple[str, str], float] = {}
+    ids = table["indicator_id"].astype(str).to_numpy()
+    for field in COUNT_FIELDS:
+        if field not in table.columns:
+            continue
+        values = pd.to_numeric(table[field], errors="coerce").to_numpy(dtype=float)
+        for i, v in zip(ids, values, strict=True):
+            if not math.isnan(v):
+                counts[(i, field)] = v
+    bad = broken(relations, counts)
+    if bad:
+        raise ValueError(
+            f"the computed counts contradict {len(bad)} of their relations, so the cleaned "
+            "tables disagree with each other or a definition is wrong; first: " + bad[0]
+        )
+
+
 def reason_secondary(protects: str) -> str:
     """Dutch reason for a complementary suppression; names the protected cell, no number."""
     return f"secundair onderdrukt: voorkomt terugrekenen van {protects}"
@@ -391,6 +414,7 @@ def secondary_suppression(
     protected: set[str] = set()  # stays protected as more is withheld (almost: see below)
     by_row: dict[str, list[Relation]] = _context(out.iloc[0:0], relations)[2]
     full_pass = False
+    withheld_since = False  # withheld more since the verdicts in `protected` were made
     while True:
         findings = derivable(out, relations, min_n, zero_full_min, block)
         blocks: set[str] = set()
@@ -416,13 +440,13 @@ def secondary_suppression(
                 findings.append(f)
             if block is None:
                 break
-        if not findings and not full_pass:
-            protected.clear()  # a last full pass: trust no earlier verdict
-            full_pass = True
+        if not findings and not full_pass and withheld_since:
+            protected.clear()  # a last full pass: trust no verdict made before a complement
+            full_pass, withheld_since = True, False
             continue
         if not findings:
             return out, log
-        full_pass = False
+        full_pass, withheld_since = False, True
         rows = out.set_index("indicator_id")
         published = set(rows.index[~rows["suppressed"].astype(bool)])
         for finding in findings:

@@ -25,6 +25,8 @@ indicator id of the combined table that the relations and the audit speak about.
 from __future__ import annotations
 
 import json
+import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,8 +35,8 @@ import numpy as np
 import pandas as pd
 
 from ..intake import contract
+from ..relations import COUNT_FIELDS, Relation
 from ..relations import Cell as CountCell
-from ..relations import Relation
 from . import disclosure, stats
 from .compute import (
     QUESTIONNAIRE_COLUMNS,
@@ -52,6 +54,7 @@ from .structure import additive_relations, count_fields
 from .table import PROJECT_COLUMNS
 
 SEP = "/"
+_logger = logging.getLogger("integratiescan.step.projects")  # into the step's log
 VS_REST = "-vs-rest"
 SCOPES = ("integratie", "alle")  # config project_scope: integration projects in scope, or all
 MATCH_ROUTE = "MAATJES"
@@ -318,7 +321,7 @@ class ProjectTable:
 
 HIDDEN = "hidden"  # internal column: a per-cohort part, never published
 KNOWN_ZERO = "known_zero"
-_COUNTS = ("numerator", "denominator", "n", "n_missing")
+_COUNTS = COUNT_FIELDS
 
 
 def hidden_parts(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -410,11 +413,15 @@ def build(
         )
     relations = _within(raw, registry)
     across = _across(raw, set(national["indicator_id"]), ev, registry)
+    disclosure.check_relations(pd.concat([national, raw]), [*relations, *across])
     raw, same = hidden_parts(raw)
     relations, across = _substitute(relations, same), _substitute(across, same)
     table, log = disclosure.apply_disclosure(raw, s.disclosure_min_n, s.zero_full_min_n)
     table = _hide(table, raw)
+    start = clock()
     table, log = _protect_each(table, log, relations, s)
+    log_time("secondary suppression per project", start, table)
+    start = clock()
     combined = pd.concat([national.assign(project_id=""), table], ignore_index=True)
     combined, log = disclosure.secondary_suppression(
         combined,
@@ -426,6 +433,7 @@ def build(
         block=block,
     )
     table = combined[combined["project_id"] != ""].reset_index(drop=True)
+    log_time("secondary suppression with the national table", start, table)
     table, log = _withhold_comparisons(table, log, compares)
     hidden = table[table[HIDDEN].astype(bool)]
     published = table[~table[HIDDEN].astype(bool)].drop(columns=[HIDDEN, KNOWN_ZERO])
@@ -447,6 +455,25 @@ def build(
             for r in hidden.sort_values("indicator_id").to_dict("records")
         ),
         cohorts,
+    )
+
+
+def clock() -> tuple[float, float]:
+    """Wall and CPU time now (a start for `log_time`)."""
+    return time.perf_counter(), time.process_time()
+
+
+def log_time(what: str, start: tuple[float, float], table: pd.DataFrame) -> None:
+    """One line in the step's log: how long *what* took since *start* (`clock`), wall and
+    CPU, and how much is withheld after it."""
+    wall, cpu = clock()
+    _logger.info(
+        "%s: %.2f s (CPU %.2f s), %d of %d rows withheld",
+        what,
+        wall - start[0],
+        cpu - start[1],
+        int(table["suppressed"].astype(bool).sum()),
+        len(table),
     )
 
 

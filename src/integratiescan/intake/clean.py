@@ -404,7 +404,7 @@ def _mapping_record(name: str, mapping: dict | None, source: str, changes: dict)
     return {"source": source if applied else None, "applied": applied, **changes}
 
 
-def _in_each_other(ids0: pd.Series, ids1: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def in_each_other(ids0: pd.Series, ids1: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Whether each id of ``ids0`` occurs in ``ids1``, and each id of ``ids1`` in ``ids0``.
 
     One factorize of both columns hashes every id once (two ``isin`` calls would hash each
@@ -420,7 +420,7 @@ def _in_each_other(ids0: pd.Series, ids1: pd.Series) -> tuple[np.ndarray, np.nda
 def _mark_pairs(results: dict[str, CleanResult]) -> None:
     """Flag respondents present at both T0 and T1; unpaired rows are kept and counted."""
     t0, t1 = results["vragenlijst_t0"], results["vragenlijst_t1"]
-    t0.frame["gepaard"], t1.frame["gepaard"] = _in_each_other(
+    t0.frame["gepaard"], t1.frame["gepaard"] = in_each_other(
         t0.frame["respondent_id"], t1.frame["respondent_id"]
     )
     t0.log["notes"]["zonder_t1 (behouden, niet gepaard)"] = int((~t0.frame["gepaard"]).sum())
