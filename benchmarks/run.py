@@ -649,6 +649,58 @@ def factsheet_benchmarks(tmp: Path, scales: list[int]) -> tuple[list[str], list]
     return lines, targets
 
 
+def project_benchmarks(tmp: Path, sizes: list[int]) -> list[str]:
+    """The project steps (project_indicators, funnel, project_disclosure_audit) on N
+    synthetic projects: wall, CPU and peak memory, and growth per project (issue #18)."""
+    from factsheets import load
+
+    from integratiescan.indicators.step import TABLES
+
+    lines: list[str] = []
+    seen: dict[int, tuple[float, float, float]] = {}
+    target = f"results/{EDITION}/projects/disclosure-audit.json"
+    for n in sizes:
+        work = make_copy(tmp / f"projects-{n}")
+        raw = work / "data" / "raw" / str(EDITION)
+        shutil.rmtree(raw)
+        synthesize = [sys.executable, str(ROOT / "scripts/synthesize.py")]
+        args = ["--edition", str(EDITION), "--projects", str(n), "--out", str(raw)]
+        subprocess.run([*synthesize, *args], check=True, capture_output=True)
+        national = [f"results/{EDITION}/{f}" for f in ("indicators.csv", "relations.json")]
+        snakemake(work, *national, *(f"data/processed/{EDITION}/{t}.parquet" for t in TABLES))
+        before = load()
+        cmd = [sys.executable, "-m", "snakemake", "--cores", "1", "--directory", str(work), target]
+        t0 = time.perf_counter()
+        with open(tmp / f"projects-{n}.log", "w") as fh:
+            proc = subprocess.Popen(cmd, cwd=work, stdout=fh, stderr=subprocess.STDOUT)
+            _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        if os.waitstatus_to_exitcode(status):
+            raise SystemExit(f"project steps failed at {n} projects: see {fh.name}")
+        cpu, peak = usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+        seen[n] = (wall, cpu, peak)
+        step_log = (work / f"logs/{EDITION}/project_indicators.log").read_text(encoding="utf-8")
+        withheld = step_log.strip().splitlines()[-1].split("INFO ", 1)[-1]
+        line = (
+            f"project steps, {n:,} projects: {wall:.1f} s (CPU {cpu:.1f} s, "
+            f"{1000 * cpu / n:.0f} ms CPU per project, peak {peak:.0f} MB; {before} -> "
+            f"{load()}); {withheld}"
+        )
+        print(line, flush=True)
+        lines.append(line)
+        shutil.rmtree(work, ignore_errors=True)
+    ns = sorted(seen)
+    for a, b in zip(ns, ns[1:], strict=False):
+        growth = (seen[b][1] / b) / (seen[a][1] / a)
+        mem = seen[b][2] / seen[a][2]
+        line = (
+            f"project steps {a:,} -> {b:,}: CPU per project x{growth:.2f}, peak memory x{mem:.2f}"
+        )
+        print(line, flush=True)
+        lines.append(line)
+    return lines
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -673,6 +725,14 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         metavar="N",
         help="factsheets: naive vs ours on 2023 (25 projects), then ours for N projects each",
+    )
+    ap.add_argument(
+        "--projects",
+        type=int,
+        nargs="*",
+        default=None,
+        metavar="N",
+        help="project steps (indicators, disclosure audit) on N synthetic projects each",
     )
     ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     ap.add_argument("--profile", type=Path, help="also write pyinstrument profiles here")
@@ -773,6 +833,9 @@ def main(argv: list[str] | None = None) -> int:
             f_lines, f_targets = factsheet_benchmarks(tmp, args.factsheets)
             lines += f_lines
             targets += f_targets
+        if args.projects:
+            print("project step benchmarks ...", flush=True)
+            lines += project_benchmarks(tmp, args.projects)
         if args.profile:
             print("profiling ...", flush=True)
             profile(tmp, work, args.profile.resolve())

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,6 +186,26 @@ def _components(constraints: list[_Constraint], free: set[Key]) -> dict[Key, int
     roots = sorted({find(k) for k in free})
     index = {root: i for i, root in enumerate(roots)}
     return {k: index[find(k)] for k in free}
+
+
+class _Recent(OrderedDict):
+    """A dict that keeps only its `LIMIT` most recently used entries.
+
+    Why: the audit visits its targets project by project, and each project's small linear
+    programs are loaded HiGHS models (about a megabyte each); keeping every project's model
+    made memory grow with the number of projects for no gain.
+    """
+
+    LIMIT = 8
+
+    def get_or(self, key: Any, make: Callable[[], Any]) -> Any:
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        value = self[key] = make()
+        while len(self) > self.LIMIT:
+            self.popitem(last=False)
+        return value
 
 
 class _Model:
@@ -436,7 +457,7 @@ def iter_findings(
         high_i = math.floor(high + 1e-6) if math.isfinite(high) else high
         return low_i, high_i
 
-    own_cache: dict[str, tuple] = {}
+    own_cache = _Recent()  # block -> its own program (see `own_range`)
     inside: dict[str, list[_Constraint]] = {}
 
     def own_range(row_id: str, objective: dict[Key, float]) -> tuple[float, float]:
@@ -450,15 +471,17 @@ def iter_findings(
                 if len(names) == 1:
                     inside.setdefault(names.pop(), []).append(c)
             inside.setdefault("", [])
-        if name not in own_cache:
+
+        def make() -> tuple:
             own = inside.get(name, [])
             variables = sorted({k for c in own for k in c.keys if k in free})
-            own_cache[name] = (
+            return (
                 variables,
                 {k: j for j, k in enumerate(variables)},
                 _matrices(own, variables, published, signed),
             )
-        variables, index, model = own_cache[name]
+
+        variables, index, model = own_cache.get_or(name, make)
         if any(k not in index for k in objective):
             return -math.inf if any(k in signed for k in objective) else 0.0, math.inf
         c = np.zeros(len(variables))
@@ -574,7 +597,6 @@ class _Blocks:
     of_block: dict[str, list[int]]  # block -> positions of its unknowns
     block_at: list[str]  # position -> its block
     own: dict[str, tuple]  # block -> its own constraints as arrays (see `_arrays`)
-    systems: dict[str, _Model]  # block -> the LP of its own constraints
     joint: list[tuple[np.ndarray, np.ndarray, float, bool]]  # (positions, coefs, rhs, exact)
     joint_of: dict[str, list[int]]  # block -> the joint constraints it appears in
     entries: dict[tuple[int, str], np.ndarray]  # (joint, block) -> its entries in that joint
@@ -641,7 +663,6 @@ class _Blocks:
             of_block,
             block_at,
             arrays,
-            {name: _Model(*a) for name, a in arrays.items()},
             joint,
             joint_of,
             {k: np.array(v) for k, v in entries.items()},
@@ -660,7 +681,10 @@ class _Blocks:
         if name is None:
             return None
         positions = self.of_block[name]
-        value, point_b = self.systems[name].minimum(cost[positions])
+        if self._systems is None:
+            self._systems = _Recent()
+        system = self._systems.get_or(name, lambda: _Model(*self.own[name]))
+        value, point_b = system.minimum(cost[positions])
         if point_b is None:
             return None
         point = self.start.copy()
@@ -706,7 +730,8 @@ class _Blocks:
         point[positions] = point_g
         return point
 
-    _cache: dict[tuple[str, ...], tuple[_Model, np.ndarray]] | None = None
+    _cache: _Recent | None = None  # group -> its local program (`_local`)
+    _systems: _Recent | None = None  # block -> the program of its own constraints
 
     def _local(self, group: tuple[str, ...]) -> tuple[_Model, np.ndarray]:
         """The LP over *group*'s unknowns: their own constraints, and every joint constraint
@@ -714,9 +739,9 @@ class _Blocks:
         from scipy.sparse import coo_array
 
         if self._cache is None:
-            self._cache = {}
+            self._cache = _Recent()
         if group in self._cache:
-            return self._cache[group]
+            return self._cache.get_or(group, lambda: None)
         positions = np.concatenate([self.of_block[g] for g in group])
         column = {int(p): j for j, p in enumerate(positions)}
         # (rows, columns, values, right-hand sides) of A_ub (False) and A_eq (True)
@@ -760,8 +785,7 @@ class _Blocks:
 
         bounds = [b for g in group for b in self.own[g][4]]
         model = _Model(*matrix(False), *matrix(True), bounds)
-        self._cache[group] = (model, positions)
-        return model, positions
+        return self._cache.get_or(group, lambda: (model, positions))
 
 
 def _arrays(
