@@ -471,3 +471,28 @@ def test_own_text_keeps_its_typography():
     assert typografisch('zo\'n "klik"') == "zo’n “klik”"
     assert md_eigen_tekst("component 'Taal' *x*") == r"component ‘Taal’ \*x\*"
 
+
+def test_codes_read_as_words_in_the_appendix(tmp_path, monkeypatch):
+    """Route, province and round codes of the contract are words where a reader reads the
+    definition; the indicator id next to it keeps the code."""
+    from integratiescan.report.labels import codes_in_woorden
+
+    route = "Aantal integratieprojecten in de rondes R4B, R4C en R5A met route NIEUWKOMER_DEELNEMER"
+    assert codes_in_woorden(route) == (
+        "Aantal integratieprojecten in de rondes 4b, 4c en 5a met route nieuwkomers als deelnemers"
+    )
+    assert codes_in_woorden("in provincie GR; in provincie LANDELIJK; T0 en T1 van MDT") == (
+        "in provincie Groningen; in provincie landelijk (geen provincie); T0 en T1 van MDT"
+    )
+    report = _tree(tmp_path)
+    res = tmp_path / "results" / "2023"
+    ind = pd.read_csv(res / "indicators.csv", dtype=str, keep_default_na=False)
+    for code in ("MAATJES", "ONTMOETING"):
+        ind.loc[ind["indicator_id"] == f"proj-route-{code.lower()}-n", "definition_nl"] = (
+            f"Aantal integratieprojecten in de rondes R4B, R4C en R5A met route {code}"
+        )
+    ind.to_csv(res / "indicators.csv", index=False)
+    appendix = str(_load(report, monkeypatch).verantwoording())
+    assert "MAATJES" not in appendix and "R4B" not in appendix
+    assert "maatjesprojecten" in appendix and "rondes 4b, 4c en 5a" in appendix.replace("\\", "")
+    assert "{#ind-proj-route-maatjes-n}" in appendix

@@ -11,7 +11,7 @@ import pandas as pd
 from integratiescan import nlformat as nl
 from integratiescan.report import narrative
 from integratiescan.report.chapters.base import RapportBasis
-from integratiescan.report.labels import DOMEINEN
+from integratiescan.report.labels import DOMEINEN, codes_in_woorden
 from integratiescan.report.markdown import (
     _KLEIN,
     _STREEP,
@@ -199,7 +199,7 @@ class Verantwoording(RapportBasis):
 
     def _definitie(self, rec: dict[str, Any]) -> str:
         iid = str(rec["indicator_id"])
-        return str(rec.get("definition_nl") or "").strip() or self.label(iid)
+        return codes_in_woorden(str(rec.get("definition_nl") or "").strip()) or self.label(iid)
 
 
 # --------------------------------------------------------------------------- shared wording
