@@ -185,3 +185,13 @@ def test_the_alt_text_is_literal_in_html(rendered) -> None:
     _, page, _ = rendered
     alts = [htmlmod.unescape(a) for a in re.findall(r'<img[^>]*\balt="([^"]*)"', page)]
     assert ALT in alts, alts[:3]
+
+
+def test_our_own_text_keeps_its_curly_quotes(rendered) -> None:
+    """Escaping keeps a quote straight; our definitions get the curly ones set beforehand,
+    as pandoc's smart extension set them before (the fixture's "'ik ontmoet graag …'")."""
+    _, page, pdf = rendered
+    quoted = "‘ik ontmoet graag mensen met een andere achtergrond dan ikzelf’"
+    assert quoted in " ".join(_html_text(page).split())
+    assert quoted in " ".join(pdf.split())
+    assert "'ik ontmoet" not in _html_text(page) and "'ik ontmoet" not in pdf
