@@ -268,3 +268,55 @@ def test_real_indicator_table(tmp_path, real_results, edition):
     bereik = df.loc["ua-bereik-n"]
     alt = json.loads((tmp_path / "fig-oekraine.json").read_text("utf-8"))["alt"]
     assert style.fmt_count(bereik["value"]) in alt
+
+
+def test_a_bar_withheld_to_protect_another_gets_a_short_label_and_its_reason(tmp_path):
+    """Secondary suppression: the bar says "afgeschermd" and stays inside the axes (its reason,
+    which names the protected cell, does not fit there); the note under the figure and the alt
+    text say why it is withheld."""
+    import pandas as pd
+
+    from integratiescan.figures import draw
+    from integratiescan.report.rows import REDEN_SECUNDAIR
+
+    df = pd.read_csv(INDICATORS, dtype=str, keep_default_na=False)
+    withheld = [
+        "vl-graag-t0-c2022-alle",
+        "vl-graag-t1-c2022-alle",
+        "vl-graag-verandering-c2022-alle",
+    ]
+    rows = df["indicator_id"].isin(withheld)
+    assert rows.sum() >= 2
+    for col in ("value", "numerator", "denominator", "n", "ci_low", "ci_high", "p_value"):
+        df.loc[rows, col] = ""
+    reason = "secundair onderdrukt: voorkomt terugrekenen van vl-graag-gelijk-c2022-alle"
+    df.loc[rows, ["suppressed", "suppression_reason"]] = ["true", reason]
+    path = tmp_path / "indicators.csv"
+    df.to_csv(path, index=False)
+    inp = draw.load_inputs(path, COMPONENTS, REFERENCE)
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context(style.RC):
+        built = draw.fig_houding(inp)
+        try:
+            fig = built.fig
+            fig.canvas.draw()
+            renderer = fig.canvas.get_renderer()
+            labels = [
+                (t, ax)
+                for ax in fig.axes
+                for t in ax.texts
+                if draw.AFGESCHERMD in t.get_text() and t.get_visible()
+            ]
+            assert len(labels) >= 2, [t.get_text() for ax in fig.axes for t in ax.texts]
+            for text, ax in labels:
+                assert "terugrekenen" not in text.get_text()
+                box, frame = text.get_window_extent(renderer), ax.get_window_extent(renderer)
+                assert box.x1 <= frame.x1, f"{text.get_text()!r} runs past the axes"
+            drawn = " ".join(" ".join(t.get_text().split()) for t in fig.texts)
+        finally:
+            plt.close(built.fig)
+    # the note under the figure and the alt text give the reason in words
+    assert f"Afgeschermd: niet gepubliceerd {REDEN_SECUNDAIR}." in drawn
+    assert f"T0 afgeschermd ({REDEN_SECUNDAIR})" in built.alt
+    assert "vl-graag-gelijk" not in built.alt  # the reader gets words, the appendix the id

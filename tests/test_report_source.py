@@ -369,8 +369,8 @@ def test_cells_and_inline_code_run_against_fixture_tables(edition_dir, monkeypat
     assert "SYNTHETISCHE DATA" in everything
     assert "{#ind-proj-scope-n}" in everything  # appendix anchor
     assert (
-        "![Het model](../figures/2023/fig-model.svg){#fig-model fig-alt=\"Een 'schema'\"}"
-        in everything
+        r'![Het model](../figures/2023/fig-model.svg){#fig-model fig-alt="Een \"schema\""}'
+        in everything  # the alt text escaped: pandoc reads the quotes back
     )
     assert "::: {#fig-houding}" in everything  # missing figure: placeholder keeps the crossref
     # the commit is the render step's, filled in by the renderer (test_render, quality gates)

@@ -154,14 +154,14 @@ def test_plain_output_has_no_links(tmp_path, monkeypatch):
 def test_figure_caption_ends_with_linked_source_line(tmp_path, monkeypatch):
     R = _load(_tree(tmp_path), monkeypatch)
     md = str(R.figuur("fig-ontmoetingen"))
-    assert md.startswith("![Titel van fig-ontmoetingen. Bron: Verantwoording, onderdelen ")
+    assert md.startswith(r"![Titel van fig\-ontmoetingen. Bron: Verantwoording, onderdelen ")
     # section names in words, linked to the first row; no indicator ids in the caption
     assert "[Jongerenvragenlijst](#ind-vl-afkomst-c2021-alle)" in md
     assert "[Maatjeskoppelingen](#ind-mt-3mnd-pct)" in md
     assert "[Projecten](#ind-proj-scope-n)" in md
     assert "vl-afkomst" not in md.split("](#")[0]
     assert "geen-bestaande-id" not in md  # unknown ids are not linked or shown
-    assert "fig-alt=\"Een 'schema'\"" in md
+    assert r'fig-alt="Een \"schema\""' in md  # escaped: pandoc reads the quotes back
     assert "Bron: schema, geen cijfers uit de indicatortabel." in str(R.figuur("fig-model"))
 
 
@@ -240,7 +240,7 @@ def test_validation_table_from_cleaning_logs(tmp_path, monkeypatch):
     R = _load(_tree(tmp_path), monkeypatch)
     df = R.tabel_validatie()
     assert df.iloc[0].to_dict() == {
-        "Bestand": "maatjes.csv",
+        "Bestand": r"maatjes\.csv",  # escaped: a file name is data
         "SHA-256": "0123456789ab",
         "Gelezen": "403",
         "Behouden": "400",
@@ -280,7 +280,7 @@ def test_changes_against_an_archived_revision(tmp_path, monkeypatch):
     rows = {r[0]: r[1:] for r in df.itertuples(index=False)}
     assert rows["[proj-actief-n](#ind-proj-actief-n)"] == ("100", "119", "+19")
     assert rows["[proj-scope-n](#ind-proj-scope-n)"][-1] == "nieuw"
-    assert rows["oud-vervallen-n"][-1] == "vervallen"
+    assert rows[r"oud\-vervallen\-n"][-1] == "vervallen"
     assert len(rows) == 3
     text = str(R.wijzigingen())
     assert "Verschillen met versie 2023.1 van deze editie {#tbl-revisie}" in text
@@ -407,7 +407,7 @@ def test_changes_against_the_previous_edition_are_readable(tmp_path, monkeypatch
     rows = {r[0]: r[1:] for r in R.tabel_wijzigingen().itertuples(index=False)}
     label = "[Actieve projecten op de peildatum](#ind-proj-actief-n)"
     assert rows[label] == ("100", "119", "+19", "ja, volledige telling")
-    label = "[Andere afkomst ontmoet (cohort 2021)](#ind-vl-afkomst-c2021-alle)"
+    label = r"[Andere afkomst ontmoet \(cohort 2021\)](#ind-vl-afkomst-c2021-alle)"
     assert rows[label] == ("68,8%", "70,7%", "+1,9 procentpunt", "niet getoetst")
     assert (
         R.wijziging_label("vl-afkomst-c2021-nkja")
@@ -442,3 +442,57 @@ def test_shared_definition_with_several_varying_places():
     assert shared.startswith("Verschil in procentpunten tussen cohort … en cohort … (twee")
     assert shared.endswith("(antwoord ja); …")
     assert rests == ["2022 · 2021 · alle respondenten", "2023 · 2022 · nieuwkomers"]
+
+
+def test_one_escaper_for_text_from_outside_the_code():
+    """Every ASCII punctuation mark escaped (the old report escaper let @, $, {, ~, ^ through),
+    one line; the factsheet uses the same function; a pipe is escaped once in a table cell."""
+    from integratiescan.report import factsheet, markdown
+
+    assert factsheet.md_tekst is markdown.md_tekst is rk.md_tekst
+    value = "@fig-x [@key] $x$ {.hidden} ~sub~ ^sup^ <!-- c --> {{< meta title >}} a|b\nc"
+    assert rk.md_tekst(value) == (
+        r"\@fig\-x \[\@key\] \$x\$ \{\.hidden\} \~sub\~ \^sup\^ \<\!\-\- c \-\-\> "
+        r"\{\{\< meta title \>\}\} a\|b c"
+    )
+    assert rk._escape_cell(rk.md_tekst("a|b")) == r"a\|b"
+    assert rk._escape_cell("a|b") == r"a\|b"
+    assert rk._escape_cell(r"a\\|b") == r"a\\\|b"  # an escaped backslash, then a pipe
+
+
+def test_own_text_keeps_its_typography():
+    """Our own labels and definitions get the curly quotes pandoc's smart extension gave them,
+    and are escaped as well."""
+    from integratiescan.report.markdown import md_eigen_tekst, typografisch
+
+    assert typografisch("'Ik ontmoet graag ...' (antwoord 4 of 5)") == (
+        "‘Ik ontmoet graag …’ (antwoord 4 of 5)"
+    )
+    assert typografisch('zo\'n "klik"') == "zo’n “klik”"
+    assert md_eigen_tekst("component 'Taal' *x*") == r"component ‘Taal’ \*x\*"
+
+
+def test_codes_read_as_words_in_the_appendix(tmp_path, monkeypatch):
+    """Route, province and round codes of the contract are words where a reader reads the
+    definition; the indicator id next to it keeps the code."""
+    from integratiescan.report.labels import codes_in_woorden
+
+    route = "Aantal integratieprojecten in de rondes R4B, R4C en R5A met route NIEUWKOMER_DEELNEMER"
+    assert codes_in_woorden(route) == (
+        "Aantal integratieprojecten in de rondes 4b, 4c en 5a met route nieuwkomers als deelnemers"
+    )
+    assert codes_in_woorden("in provincie GR; in provincie LANDELIJK; T0 en T1 van MDT") == (
+        "in provincie Groningen; in provincie landelijk (geen provincie); T0 en T1 van MDT"
+    )
+    report = _tree(tmp_path)
+    res = tmp_path / "results" / "2023"
+    ind = pd.read_csv(res / "indicators.csv", dtype=str, keep_default_na=False)
+    for code in ("MAATJES", "ONTMOETING"):
+        ind.loc[ind["indicator_id"] == f"proj-route-{code.lower()}-n", "definition_nl"] = (
+            f"Aantal integratieprojecten in de rondes R4B, R4C en R5A met route {code}"
+        )
+    ind.to_csv(res / "indicators.csv", index=False)
+    appendix = str(_load(report, monkeypatch).verantwoording())
+    assert "MAATJES" not in appendix and "R4B" not in appendix
+    assert "maatjesprojecten" in appendix and "rondes 4b, 4c en 5a" in appendix.replace("\\", "")
+    assert "{#ind-proj-route-maatjes-n}" in appendix

@@ -37,6 +37,7 @@ from integratiescan.digest import sha256_file
 from integratiescan.figures import style
 from integratiescan.indicators.matches import MATCH_ROWS_TRAINING
 from integratiescan.indicators.table import read_text
+from integratiescan.report.rows import REDEN_SECUNDAIR, is_secundair
 from integratiescan.workflow import FIGURE_IDS as _workflow_figure_ids
 
 # --------------------------------------------------------------------------------------
@@ -224,6 +225,10 @@ def load_reference(path: str | os.PathLike[str]) -> pd.DataFrame:
     return df.sort_values(["volgorde", "code"]).set_index("code", drop=False)
 
 
+#: The label of a bar withheld by secondary suppression.
+AFGESCHERMD = "afgeschermd"
+
+
 @dataclass(frozen=True)
 class Ind:
     """One indicator row as the figures need it."""
@@ -250,8 +255,23 @@ class Ind:
             return self.suppressed_text()
         return f"{self.pct()} ({style.fmt_n(self.n)})" if not math.isnan(self.n) else self.pct()
 
+    @property
+    def secundair(self) -> bool:
+        """Withheld to protect another cell (secondary suppression), not for its own base."""
+        return is_secundair(self.reason)
+
     def suppressed_text(self) -> str:
+        """Why the value is withheld, in words (alt text, subtitles)."""
+        if self.secundair:
+            return f"{AFGESCHERMD} ({REDEN_SECUNDAIR})"
         return f"onderdrukt ({self.reason})" if self.reason else "onderdrukt"
+
+    def bar_text(self) -> str:
+        """What is drawn where the bar would be: the reason of a small base (it fits), the
+        short :data:`AFGESCHERMD` for secondary suppression, whose reason (the protected
+        cell) is longer than the axis; the figure's note says what it means
+        (:func:`_noot_afgeschermd`)."""
+        return AFGESCHERMD if self.secundair else self.suppressed_text()
 
 
 class Table:
@@ -453,6 +473,17 @@ class Row:
     bar: float = 0.17
 
 
+def _noot_afgeschermd(rows: Sequence[Row], *also: Ind) -> list[str]:
+    """The note under a figure that labels a value :data:`AFGESCHERMD` (in *rows*, or one of
+    the withheld values *also* drawn elsewhere): what that means."""
+    drawn = any(
+        (r.ind is not None and not r.ind.shown and r.ind.secundair)
+        or (r.kind == "text" and AFGESCHERMD in r.text)
+        for r in rows
+    ) or any(not ind.shown and ind.secundair for ind in also)
+    return [f"{AFGESCHERMD.capitalize()}: niet gepubliceerd {REDEN_SECUNDAIR}."] if drawn else []
+
+
 def _place(rows: Sequence[Row]) -> tuple[list[float], float]:
     """Centre y (inches, downward negative) of every row, and the total height used."""
     y = 0.0
@@ -493,7 +524,7 @@ def _suppressed(ax: Any, x: float, y: float, ind: Ind) -> None:
     ax.text(
         x,
         y,
-        "\u2013 " + ind.suppressed_text(),
+        "\u2013 " + ind.bar_text(),
         ha="left",
         va="center",
         fontsize=style.FONT_SIZE_SMALL,
@@ -1110,6 +1141,7 @@ def fig_ontmoetingen(inp: Inputs) -> Built:
         spec.title,
         "Aandeel jongeren dat dit bij de eindmeting (T1) aangeeft, met 95%-betrouwbaarheids"
         "interval (foutbalk) en het aantal antwoorden (n).",
+        notes=_noot_afgeschermd(rows),
         body=total + _AXIS_IN,
         legend_rows=1,
     )
@@ -1168,9 +1200,11 @@ def fig_houding(inp: Inputs) -> Built:
                     x for x in [style.fmt_ci(ch.ci_low, ch.ci_high, "pp"), _fmt_p(ch.p_value)] if x
                 )
                 txt = f"Verandering: {style.fmt_pp(ch.value)} procentpunt ({extra})"
+                drawn = txt
             else:
                 txt = f"Verandering: {ch.suppressed_text()}"
-            rows.append(Row(kind="text", text=txt, pitch=0.26))
+                drawn = f"Verandering: {ch.bar_text()}"
+            rows.append(Row(kind="text", text=drawn, pitch=0.26))
             part += f", {txt[0].lower()}{txt[1:]}"
         alt_parts.append(part)
     slots, total = _place(rows)
@@ -1181,13 +1215,20 @@ def fig_houding(inp: Inputs) -> Built:
         if any(p is not None for _, p in parts):
             dist.append((c, parts))
     dist_h = (0.75 + 0.3 * len(dist) + _AXIS_IN - 0.25) if dist else 0.0
+    # a cohort whose every segment is withheld gets a label instead of an empty bar
+    leeg: dict[str, Ind] = {}
+    for c, parts in dist:
+        present = [ind for _, ind in parts if ind is not None]
+        if present and not any(ind.shown for ind in present):
+            leeg[c] = present[0]
     frame = _new_figure(
         spec.title,
         "Aandeel (helemaal) eens in de gepaarde groep (jongeren met T0 én T1), met "
         "95%-betrouwbaarheidsinterval; daaronder hoe het antwoord per jongere veranderde.",
         notes=[
             "Verandering in procentpunten; zonder vergelijkingsgroep is dit geen maat voor wat "
-            "MDT teweegbrengt."
+            "MDT teweegbrengt.",
+            *_noot_afgeschermd(rows, *leeg.values()),
         ],
         body=total + _AXIS_IN + dist_h,
     )
@@ -1236,6 +1277,8 @@ def fig_houding(inp: Inputs) -> Built:
                     )
                 seg_txt.append(f"{names[k]} {ind.pct()}")
                 left += ind.value
+            if c in leeg:
+                _suppressed(axd, 1.0, -i, leeg[c])
             dist_alt.append(f"cohort {c}: " + ", ".join(seg_txt))
         axd.set_yticks([-i for i in range(len(dist))], [f"Cohort {c}" for c, _ in dist])
         axd.set_xlim(0, 100)
@@ -1302,11 +1345,11 @@ def fig_maatjes(inp: Inputs) -> Built:
             head = "Verschil getraind min niet getraind:"
             if d.shown:
                 ci = style.fmt_ci(d.ci_low, d.ci_high, "pp")
-                body = f"{style.fmt_pp(d.value)} procentpunt ({ci})"
+                body = drawn = f"{style.fmt_pp(d.value)} procentpunt ({ci})"
             else:
-                body = d.suppressed_text()
+                body, drawn = d.suppressed_text(), d.bar_text()
             rows.append(Row(kind="text", text=head, pitch=0.22, before=0.06))
-            rows.append(Row(kind="text", text=body, pitch=0.22))
+            rows.append(Row(kind="text", text=drawn, pitch=0.22))
             txt = f"{head} {body}"
         alt_parts.append(
             f"{name.lower()}: " + ", ".join(bits) + (f"; {txt[0].lower()}{txt[1:]}" if txt else "")
@@ -1320,7 +1363,8 @@ def fig_maatjes(inp: Inputs) -> Built:
         sub,
         notes=[
             "Duur: onder koppelingen die zijn beëindigd of al minstens drie maanden lopen. "
-            "Geen klik: onder beëindigde koppelingen."
+            "Geen klik: onder beëindigde koppelingen.",
+            *_noot_afgeschermd(rows),
         ],
         body=total + _AXIS_IN,
     )

@@ -7,9 +7,10 @@ from one per-project data file, ``results/<edition>/projects/factsheets/<project
 when what it shows changes.
 
 Names are data: every free text from an export (project name, lead organisation) reaches the
-Markdown only through :func:`md_tekst`, which backslash-escapes every ASCII punctuation
-character; pandoc then writes the literal text to HTML and Typst, each escaped for its own
-syntax. File names come from validated project ids only (:func:`project_id`).
+Markdown only through :func:`~integratiescan.report.markdown.md_tekst` (the report's one
+escaper), which backslash-escapes every ASCII punctuation character; pandoc then writes the
+literal text to HTML and Typst, each escaped for its own syntax. File names come from
+validated project ids only (:func:`project_id`).
 """
 
 from __future__ import annotations
@@ -30,12 +31,11 @@ from .. import nlformat as nl
 from ..buildinfo import git_commit
 from ..intake.contract import PROJECTEN
 from . import kit, narrative
+from .markdown import _REGELEINDE, md_tekst
 from .rows import rij_uit_record
 
 #: The contract's pattern of a project id: the only text that may become a file name.
 PROJECT_ID = re.compile(next(c.pattern for c in PROJECTEN.columns if c.name == "project_id"))
-_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
-_SPACE = re.compile(r"[\r\n\t\f\v]+")
 _FORMULA = ("=", "+", "-", "@")  # a cell starting so (after blanks) runs as a formula
 
 #: The encounter items and the verdict item: (measure, row label).
@@ -70,20 +70,9 @@ def project_id(value: object) -> str:
     return text
 
 
-def md_tekst(value: object) -> str:
-    """Free text as literal Markdown: one line, every ASCII punctuation mark escaped.
-
-    Pandoc's Markdown lets any ASCII punctuation be backslash-escaped, so no emphasis,
-    heading, list, link, citation (``@key``), shortcode (``{{< >}}``), inline code
-    (```{python}``), raw HTML or math can start inside the text.
-    """
-    text = _SPACE.sub(" ", str(value)).strip()
-    return _PUNCT.sub(r"\\\1", text)
-
-
 def csv_tekst(value: object) -> str:
     """Free text for a CSV cell that a spreadsheet must not run as a formula (OWASP)."""
-    text = _SPACE.sub(" ", str(value))
+    text = _REGELEINDE.sub(" ", str(value))
     return "'" + text if text.lstrip(" ").startswith(_FORMULA) else text
 
 
@@ -364,8 +353,11 @@ class Factsheet:
         else:
             alt = "Het integratiemodel; het project noemt geen componenten waarop het zich richt."
             cap = "Het project noemt geen componenten waarop het zich richt"
-        alt = alt.replace('"', "'")
-        return kit.Md(f'![{cap}.]({path.as_posix()}){{#fig-model fig-alt="{alt}" width="78%"}}\n')
+        # component names come from the reference data: escaped, in the attribute as well
+        return kit.Md(
+            f"![{md_tekst(cap)}.]({path.as_posix()})"
+            f'{{#fig-model fig-alt="{md_tekst(alt)}" width="78%"}}\n'
+        )
 
     # ------------------------------------------------------------------ colophon
 

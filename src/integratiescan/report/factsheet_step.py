@@ -119,6 +119,8 @@ color:inherit;text-decoration:underline dotted}
 th button:focus-visible{outline:2px solid #0050b3;outline-offset:2px}
 .notice{border:2px solid #b87d00;background:#fff5d6;padding:.5rem 1rem}
 .table-wrap{overflow-x:auto}
+caption{text-align:left;padding:0 0 .5rem}
+caption span{display:inline-block;position:sticky;left:0;max-width:min(100%,calc(100vw - 2rem))}
 td:first-child{white-space:nowrap}
 a{color:#0050b3}
 @media (prefers-color-scheme: dark){body{background:#121212;color:#eee}a{color:#8ab4f8}
@@ -191,8 +193,8 @@ def index_html(entries: Sequence[Mapping[str, str]], edition: int, synthetic: bo
         f'<a href="factsheets-{edition}.zip">factsheets-{edition}.zip</a>.</p>\n'
         '<p id="sort-status" role="status" aria-live="polite"></p>\n'
         '<div class="table-wrap" role="region" aria-label="Projectfactsheets" tabindex="0">\n'
-        '<table id="factsheets">\n<caption>Alle projectfactsheets; kies een kolomkop om '
-        "te sorteren</caption>\n<thead><tr>"
+        '<table id="factsheets">\n<caption><span>Alle projectfactsheets; kies een kolomkop '
+        "om te sorteren</span></caption>\n<thead><tr>"
         '<th scope="col">Projectcode</th><th scope="col">Projectnaam</th>'
         '<th scope="col">Ronde</th><th scope="col">Provincie</th>'
         '<th scope="col">Webpagina</th><th scope="col">PDF</th></tr></thead>\n'

@@ -89,13 +89,14 @@ from integratiescan.report.markdown import _escape_cell as _escape_cell
 from integratiescan.report.markdown import _getal_of_streep as _getal_of_streep
 from integratiescan.report.markdown import _hoofdletter as _hoofdletter
 from integratiescan.report.markdown import _is_numeriek as _is_numeriek
-from integratiescan.report.markdown import _md_tekst as _md_tekst
 from integratiescan.report.markdown import _p_tekst as _p_tekst
 from integratiescan.report.markdown import _per_reden as _per_reden
 from integratiescan.report.markdown import _streepjes as _streepjes
 from integratiescan.report.markdown import _woorden as _woorden
 from integratiescan.report.markdown import kolom_opmaak as kolom_opmaak
 from integratiescan.report.markdown import markdown_tabel as markdown_tabel
+from integratiescan.report.markdown import md_eigen_tekst as md_eigen_tekst
+from integratiescan.report.markdown import md_tekst as md_tekst
 from integratiescan.report.markdown import onbreekbaar as onbreekbaar
 from integratiescan.report.markdown import tabel as tabel
 from integratiescan.report.markdown import zichtbaar as zichtbaar

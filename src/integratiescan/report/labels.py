@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 MAAT_LABELS: dict[str, str] = {
     "proj-scope-n": "Projecten in de rondes van deze editie",
     "proj-scope-integratie-n": "Projecten gericht op integratie",
@@ -84,3 +86,38 @@ LAAG_LABELS = {
     "fundament": "Fundament",
     "context": "Context",
 }
+
+
+def route_label(code: str) -> str:
+    """A route in words: ``MAATJES`` (the contract's code) or ``maatjes`` (the id's slug) ->
+    ``maatjesprojecten``; an unknown code as it is."""
+    return ROUTE_LABELS.get(code.lower().replace("_", "-"), code)
+
+
+def provincie_label(code: str) -> str:
+    """A province in words: ``GR`` or ``gr`` -> ``Groningen``; an unknown code as it is."""
+    return PROVINCIE_LABELS.get(code.lower(), code)
+
+
+# "route MAATJES", "provincie GR" and a round code such as "R4B" or "R2023" in a definition
+_CODE = re.compile(r"\b(?:route ([A-Z][A-Z_]*[A-Z])|provincie ([A-Z]{2,})|R(\d+[A-Z]?))\b")
+
+
+def codes_in_woorden(text: str) -> str:
+    """A definition as a reader reads it: the contract's codes of routes, provinces and rounds
+    in words (``met route MAATJES`` -> ``met route maatjesprojecten``, ``in provincie GR`` ->
+    ``in provincie Groningen``, ``in de rondes R4B en R4C`` -> ``in de rondes 4b en 4c``, as
+    the report's text names them). The indicator id next to it keeps the code for an auditor.
+    """
+
+    def woord(m: re.Match[str]) -> str:
+        route, provincie, ronde = m.groups()
+        if route:
+            return f"route {route_label(route)}"
+        if provincie == "LANDELIJK":  # a project that works nationally, in no one province
+            return "provincie landelijk (geen provincie)"
+        if provincie:
+            return f"provincie {provincie_label(provincie)}"
+        return ronde.lower()
+
+    return _CODE.sub(woord, text)

@@ -6,7 +6,6 @@ Everything here is re-exported by :mod:`integratiescan.report.kit`.
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections.abc import Iterable
@@ -73,8 +72,17 @@ class Md:
         return hash(self.text)
 
 
+_PIJP = re.compile(r"(\\*)\|")
+
+
 def _escape_cell(text: str) -> str:
-    return onbreekbaar(str(text).replace("|", "\\|").replace("\n", " "))
+    """A pipe-table cell: one line, every ``|`` that is not escaped yet escaped (text from
+    :func:`md_tekst` has its pipes escaped already; a second backslash would end the cell)."""
+    text = _PIJP.sub(
+        lambda m: m.group(0) if len(m.group(1)) % 2 else m.group(1) + "\\|",
+        str(text).replace("\n", " "),
+    )
+    return onbreekbaar(text)
 
 
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -290,21 +298,81 @@ def _aantal_of_streep(value: object) -> str:
     try:
         return nl.aantal(float(value))  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        return _md_tekst(str(value))
+        return md_tekst(value)
 
 
 def _per_reden(counts: dict[str, Any]) -> str:
     """``reden: 3; andere reden: 1`` from a {reason: count} mapping; a dash when empty."""
     if not counts:
         return _STREEP
-    return "; ".join(f"{_md_tekst(str(k))}: {_aantal_of_streep(v)}" for k, v in counts.items())
+    return "; ".join(f"{md_tekst(k)}: {_aantal_of_streep(v)}" for k, v in counts.items())
 
 
 def _hoofdletter(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def _md_tekst(text: str) -> str:
-    """Plain text safe for inline Markdown (no accidental emphasis, links or raw HTML)."""
-    text = html.escape(text, quote=False)
-    return re.sub(r"([\\`*_\[\]<>#])", r"\\\1", text)
+# --------------------------------------------------------------------------- escaping
+
+#: Every ASCII punctuation character: pandoc's Markdown lets each be backslash-escaped.
+_LEESTEKEN = re.compile(r"([!-/:-@\[-`{-~])")
+_REGELEINDE = re.compile(r"[\r\n\t\f\v]+")
+
+
+def md_tekst(value: object) -> str:
+    """Text from outside the code as literal Markdown: one line, every ASCII punctuation mark
+    backslash-escaped.
+
+    The one escaper of the report and the factsheets, for every text that comes from an
+    export (project names, file names, column values), from the configuration or reference
+    data (component names, version, dates) or from a log (reasons, methods). Pandoc's Markdown
+    lets any ASCII punctuation be backslash-escaped, so no emphasis, heading, list, table
+    cell, link, citation or cross-reference (``@key``), shortcode (``{{< >}}``), inline code
+    (```{python}``), raw HTML, entity, math (``$``), span or attribute (``{.x}``), sub- or
+    superscript (``~``, ``^``) can start inside the text; pandoc then writes the literal text
+    to HTML and Typst, each escaped for its own syntax. Also valid inside a quoted attribute
+    value (``fig-alt="…"``): pandoc reads the same escapes there.
+
+    Typography: an escaped quote or apostrophe stays straight (pandoc's ``smart`` extension
+    only curls unescaped ones) and ``--`` stays two hyphens. That is right for data, which is
+    shown as written; our own fixed text goes through :func:`md_eigen_tekst` instead.
+    """
+    text = _REGELEINDE.sub(" ", str(value)).strip()
+    return _LEESTEKEN.sub(r"\\\1", text)
+
+
+_ENKEL = re.compile(r"(?<![\w’])'(?=\S)(.*?)(?<=\S)'(?!\w)")
+_DUBBEL = re.compile(r'(?<![\w”])"(?=\S)(.*?)(?<=\S)"(?!\w)')
+
+
+def typografisch(text: str) -> str:
+    """Straight quotes and apostrophes as the curly ones pandoc's ``smart`` extension makes
+    of them (‘…’, “…”, ’), and ``...`` as an ellipsis."""
+    text = _ENKEL.sub("‘\\1’", text)
+    text = _DUBBEL.sub("“\\1”", text)
+    return text.replace("'", "’").replace("...", "…")
+
+
+def md_eigen_tekst(value: object) -> str:
+    """Our own fixed text (indicator labels and definitions, figure titles) as literal
+    Markdown: :func:`md_tekst` after :func:`typografisch`.
+
+    Escaping would keep its quotes straight; setting them first keeps the Dutch typography
+    the text had when pandoc's ``smart`` extension set them. A definition may quote a name
+    from the reference data (``component 'Taal'``); its quotes become curly too, and every
+    other character is still escaped.
+    """
+    return md_tekst(typografisch(str(value)))
+
+
+def md_code(value: object) -> str:
+    """Text as inline code (a file name, a fingerprint): the fence is one backtick longer
+    than the longest run of backticks in the text, so nothing in it can end the span.
+
+    Inline code is literal in pandoc; only the renderer's ``{{< meta key >}}`` substitution
+    (render/embedded.py) also looks inside it. Used for our own identifiers only.
+    """
+    text = _REGELEINDE.sub(" ", str(value)).strip()
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

@@ -92,6 +92,19 @@ class Rij:
         return not self.suppressed and self.value is not None
 
 
+#: Why a row withheld by secondary suppression is not published, for a reader (the report's
+#: sentences, the figures' notes; docs/disclosure.md).
+REDEN_SECUNDAIR = (
+    "om te voorkomen dat een kleiner, niet gepubliceerd cijfer kan worden teruggerekend"
+)
+
+
+def is_secundair(reason: object) -> bool:
+    """True for the reason of a secondary suppression (withheld to protect another cell,
+    not for its own small base): disclosure writes it as ``secundair onderdrukt: …``."""
+    return str(reason or "").startswith("secundair")
+
+
 def _waar(value: object) -> bool:
     """A flag as the typed table holds it (bool) or as CSV/JSON text holds it ("True")."""
     if isinstance(value, str):
@@ -114,7 +127,7 @@ def rij_uit_record(rec: Mapping[str, Any]) -> Rij:
         suppressed=_waar(rec.get("suppressed", False)),
         previous_value=_num(rec.get("previous_value")),
         cohort=None if cohort is None else int(cohort),
-        secundair=str(rec.get("suppression_reason") or "").startswith("secundair"),
+        secundair=is_secundair(rec.get("suppression_reason")),
     )
 
 

@@ -11,16 +11,17 @@ import pandas as pd
 from integratiescan import nlformat as nl
 from integratiescan.report import narrative
 from integratiescan.report.chapters.base import RapportBasis
-from integratiescan.report.labels import DOMEINEN
+from integratiescan.report.labels import DOMEINEN, codes_in_woorden
 from integratiescan.report.markdown import (
     _KLEIN,
     _STREEP,
     _TABEL_PT_KLEIN,
     ONBEKEND,
     Md,
-    _md_tekst,
     _p_tekst,
     markdown_tabel,
+    md_eigen_tekst,
+    md_tekst,
 )
 
 
@@ -47,7 +48,7 @@ class Verantwoording(RapportBasis):
     def _bron_tekst(self, sources: str) -> str:
         """``vragenlijst_t1 (5c529efadd0b)``: plain text, so it wraps inside a table cell."""
         names = [x.strip() for x in str(sources).split(";") if x.strip()]
-        return ", ".join(f"{_md_tekst(x)} ({self.bron_hash(x)[0]})" for x in names) or _STREEP
+        return ", ".join(f"{md_tekst(x)} ({self.bron_hash(x)[0]})" for x in names) or _STREEP
 
     def _hash_uitleg(self) -> str:
         names: list[str] = []
@@ -100,7 +101,7 @@ class Verantwoording(RapportBasis):
             vorige = _STREEP
         return {
             "Indicator": f"[**{iid}**]{{#ind-{iid}}}",
-            kolom: _md_tekst(rest) if rest else _STREEP,
+            kolom: md_eigen_tekst(rest) if rest else _STREEP,
             "Waarde": self._waarde_tabel(rij),
             "Teller / noemer": (
                 f"{nl.aantal(rij.numerator)} / {nl.aantal(rij.denominator)}"
@@ -114,11 +115,11 @@ class Verantwoording(RapportBasis):
             "95%-BI": self._bi_tabel(rij),
             "McNemar mid-p": (_p_tekst(float(p)) if published and not nl.is_leeg(p) else _STREEP),
             "Vorige editie": vorige,
-            "Methode": _md_tekst(str(rec.get("method") or "").strip()) or _STREEP,
+            "Methode": md_tekst(rec.get("method") or "") or _STREEP,
             "Status": (
                 "gepubliceerd"
                 if published
-                else "niet gepubliceerd" + (f": {_md_tekst(reason)}" if reason else "")
+                else "niet gepubliceerd" + (f": {md_tekst(reason)}" if reason else "")
             ),
             "Bron": self._bron_tekst(str(rec.get("source_tables") or "")),
         }
@@ -134,7 +135,9 @@ class Verantwoording(RapportBasis):
         df = pd.DataFrame(rows)
         line = []
         if kop:
-            line.append(f"**{_md_tekst(kop)}**" + (f": {_md_tekst(gedeeld)}" if gedeeld else ""))
+            line.append(
+                f"**{md_tekst(kop)}**" + (f": {md_eigen_tekst(gedeeld)}" if gedeeld else "")
+            )
         for col in self._GEDEELD:
             values = set(df[col])
             if len(values) == 1:
@@ -196,7 +199,7 @@ class Verantwoording(RapportBasis):
 
     def _definitie(self, rec: dict[str, Any]) -> str:
         iid = str(rec["indicator_id"])
-        return str(rec.get("definition_nl") or "").strip() or self.label(iid)
+        return codes_in_woorden(str(rec.get("definition_nl") or "").strip()) or self.label(iid)
 
 
 # --------------------------------------------------------------------------- shared wording

@@ -12,7 +12,7 @@ import yaml
 
 from integratiescan import nlformat as nl
 from integratiescan.report import narrative
-from integratiescan.report.labels import MAAT_LABELS
+from integratiescan.report.labels import MAAT_LABELS, codes_in_woorden
 from integratiescan.report.markdown import _STREEP, Md
 
 ENV_FORMAT = "INTEGRATIESCAN_OUTPUT_FORMAT"
@@ -184,7 +184,7 @@ class RapportBasis:
         for key in (indicator_id, measure):
             if key in MAAT_LABELS:
                 return MAAT_LABELS[key]
-        definition = str(rec.get("definition_nl", ""))
+        definition = codes_in_woorden(str(rec.get("definition_nl", "")))
         return definition or indicator_id
 
     def _waarde_tabel(self, rij: narrative.Rij) -> str:

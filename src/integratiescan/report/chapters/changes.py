@@ -18,7 +18,7 @@ from integratiescan.report.labels import (
     PROVINCIE_LABELS,
     ROUTE_LABELS,
 )
-from integratiescan.report.markdown import _STREEP, Md, _md_tekst, markdown_tabel
+from integratiescan.report.markdown import _STREEP, Md, markdown_tabel, md_eigen_tekst, md_tekst
 
 
 class Wijzigingen(Meta):
@@ -83,7 +83,7 @@ class Wijzigingen(Meta):
             telling = str(rec.get("method") or "") == "telling"
             rows.append(
                 {
-                    "Indicator": self._link(iid, _md_tekst(self.wijziging_label(iid))),
+                    "Indicator": self._link(iid, md_eigen_tekst(self.wijziging_label(iid))),
                     "Vorige editie": oud,
                     "Deze editie": self._waarde_tabel(rij),
                     "Verschil": verschil,
@@ -94,7 +94,7 @@ class Wijzigingen(Meta):
         return pd.DataFrame(rows, columns=cols)
 
     def _revisienummer(self) -> int:
-        m = re.fullmatch(r"(\d{4})\.(\d+)", str(self.versie()))
+        m = re.fullmatch(r"(\d{4})\.(\d+)", self.versie_waarde())
         return int(m.group(2)) if m else self.revision
 
     def vorige_versie(self) -> tuple[str, Path] | None:
@@ -150,7 +150,7 @@ class Wijzigingen(Meta):
             if iid not in self.tabel_:
                 oud = oud_tabel.get(iid)
                 assert oud is not None
-                rows.append([_md_tekst(iid), self._waarde_tabel(oud), _STREEP, "vervallen"])
+                rows.append([md_tekst(iid), self._waarde_tabel(oud), _STREEP, "vervallen"])
         return pd.DataFrame(rows, columns=cols)
 
     def wijzigingen(self) -> Md:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from integratiescan import nlformat as nl
 from integratiescan.report.chapters.meta import Meta
-from integratiescan.report.markdown import ONBEKEND, Md
+from integratiescan.report.markdown import ONBEKEND, Md, md_code, md_tekst
 
 # Render metadata key of the code commit (set by report_step, read by the meta shortcode).
 COMMIT_META_KEY = "integratiescan.commit"
@@ -51,7 +51,7 @@ class Colofon(Meta):
     def colofon(self) -> Md:
         """Version, commit, data fingerprint, build date and other build facts."""
         build = self.metadata.get("build_date")
-        build_text = ONBEKEND if nl.is_leeg(build) else nl.datum(str(build))
+        build_text = ONBEKEND if nl.is_leeg(build) else md_tekst(nl.datum(str(build)))
         synthetic = "ja" if self.synthetic else "nee"
         items = [
             ("Versie", self.versie()),
@@ -59,9 +59,9 @@ class Colofon(Meta):
             # Filled in at render time from the render metadata (report_step): the commit the
             # report is rendered with, and cell execution stays independent of it (render cache).
             ("Code (commit)", f"`{{{{< meta {COMMIT_META_KEY} >}}}}`"),
-            ("Data (vingerafdruk)", f"`{self.meta('data_fingerprint')}`"),
+            ("Data (vingerafdruk)", md_code(self.meta("data_fingerprint"))),
             ("Gebouwd op", build_text),
-            ("Rendermotor", self.meta("engine")),
+            ("Rendermotor", md_tekst(self.meta("engine"))),
             ("Peildatum", self.peildatum()),
             ("Synthetische data", synthetic),
             ("Publicatiedrempel", f"n ≥ {self.disclosure_min_n()}"),

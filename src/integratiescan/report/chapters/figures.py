@@ -5,7 +5,7 @@ from __future__ import annotations
 from integratiescan import nlformat as nl
 from integratiescan.report.chapters.base import RapportBasis, _read_json
 from integratiescan.report.labels import DOMEINEN
-from integratiescan.report.markdown import Md, _md_tekst
+from integratiescan.report.markdown import Md, md_eigen_tekst, md_tekst
 
 # Figure ids of the report with a fallback caption/alt text (used when the sidecar is absent).
 FIGUREN: dict[str, tuple[str, str]] = {
@@ -59,8 +59,10 @@ class Figuren(RapportBasis):
         sidecar = _read_json(base / f"{fig_id}.json")
         title = str(sidecar.get("title") or sidecar.get("title_nl") or fallback_title)
         alt = str(sidecar.get("alt") or sidecar.get("alt_nl") or fallback_alt)
-        title = _md_tekst(" ".join(title.split()))
-        alt = " ".join(alt.replace('"', "'").split())
+        # own text from the figure catalogue (typography kept), the alt text escaped as well:
+        # it sits in a quoted attribute, where pandoc reads the same escapes
+        title = md_eigen_tekst(" ".join(title.split()))
+        alt = md_tekst(" ".join(alt.split()))
         ids = sidecar.get("indicators", sidecar.get("indicator_ids"))
         bron = self.figuur_bron(ids if isinstance(ids, list) else None)
         caption = f"{title.rstrip('.')}. {bron}" if bron else title

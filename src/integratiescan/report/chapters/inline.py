@@ -8,7 +8,7 @@ from integratiescan import nlformat as nl
 from integratiescan.indicators.stats import wilson
 from integratiescan.report import narrative
 from integratiescan.report.chapters.base import RapportBasis
-from integratiescan.report.markdown import ONBEKEND, Md
+from integratiescan.report.markdown import ONBEKEND, Md, md_code, md_tekst
 
 
 class Getallen(RapportBasis):
@@ -70,14 +70,14 @@ class Getallen(RapportBasis):
                 part = part.strip()
                 if part and part not in names:
                     names.append(part)
-        return Md(nl.opsomming(f"`{x}`" for x in sorted(names)) if names else ONBEKEND)
+        return Md(nl.opsomming(md_code(x) for x in sorted(names)) if names else ONBEKEND)
 
     def kleurregel(self) -> Md:
         """The assessment rule as written in ``components.csv`` (column ``regel``)."""
         if self.componenten is None or "regel" not in self.componenten.columns:
             return Md(ONBEKEND)
         rules = [r for r in self.componenten["regel"].dropna().astype(str).unique() if r]
-        return Md("; ".join(rules) if rules else ONBEKEND)
+        return Md("; ".join(md_tekst(r) for r in rules) if rules else ONBEKEND)
 
     def componenten_met_kleur(self, kleur: str) -> Md:
         """Components of one colour with their project count and share: ``taal (16 van de 25
@@ -89,7 +89,7 @@ class Getallen(RapportBasis):
         for r in self.componenten.to_dict("records"):
             if r.get("kleur") != kleur:
                 continue
-            name = narrative.component_naam(str(r["naam_nl"]))
+            name = md_tekst(narrative.component_naam(str(r["naam_nl"])))
             n = narrative._num(r.get("n_projecten"))
             share = narrative._num(r.get("aandeel_pct"))
             if n is None or totaal is None:

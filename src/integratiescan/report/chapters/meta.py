@@ -5,7 +5,7 @@ from __future__ import annotations
 from integratiescan import nlformat as nl
 from integratiescan.report import narrative
 from integratiescan.report.chapters.base import RapportBasis
-from integratiescan.report.markdown import ONBEKEND, Md
+from integratiescan.report.markdown import ONBEKEND, Md, md_tekst
 
 
 class Meta(RapportBasis):
@@ -20,9 +20,14 @@ class Meta(RapportBasis):
             return "ja" if value else "nee"
         return str(value)
 
-    def versie(self) -> Md:
+    def versie_waarde(self) -> str:
+        """The version as configured (``2023.1``): for logic, not for the text."""
         value = self.metadata.get("version")
-        return Md(str(value) if not nl.is_leeg(value) else f"{self.edition}.{self.revision}")
+        return str(value) if not nl.is_leeg(value) else f"{self.edition}.{self.revision}"
+
+    def versie(self) -> Md:
+        """The version for the text (configuration: escaped)."""
+        return Md(md_tekst(self.versie_waarde()))
 
     def peildatum_iso(self) -> str | None:
         for source in (self.metadata, self.edition_config, self.config):
@@ -34,7 +39,7 @@ class Meta(RapportBasis):
     def peildatum(self) -> Md:
         """Reference date in words (``21 juli 2023``), from metadata or the edition config."""
         iso = self.peildatum_iso()
-        return Md(nl.datum(iso) if iso else ONBEKEND)
+        return Md(md_tekst(nl.datum(iso)) if iso else ONBEKEND)
 
     def disclosure_min_n(self) -> Md:
         for source in (self.metadata, self.config):

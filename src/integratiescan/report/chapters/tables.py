@@ -9,7 +9,13 @@ from integratiescan import nlformat as nl
 from integratiescan.indicators.matches import MATCH_ROWS
 from integratiescan.report.chapters.base import RapportBasis
 from integratiescan.report.labels import GROEP_LABELS, LAAG_LABELS
-from integratiescan.report.markdown import _STREEP, _getal_of_streep, _md_tekst, _p_tekst
+from integratiescan.report.markdown import (
+    _STREEP,
+    _getal_of_streep,
+    _p_tekst,
+    md_eigen_tekst,
+    md_tekst,
+)
 
 
 class Tabellen(RapportBasis):
@@ -19,7 +25,7 @@ class Tabellen(RapportBasis):
         rij = self.tabel_.get(indicator_id)
         if rij is None:
             return None
-        out = {"Indicator": self._link(indicator_id, _md_tekst(self.label(indicator_id)))}
+        out = {"Indicator": self._link(indicator_id, md_eigen_tekst(self.label(indicator_id)))}
         if extra:
             out.update(extra)
         out.update(
@@ -152,13 +158,13 @@ class Tabellen(RapportBasis):
             share = r.get("aandeel_pct")
             rows.append(
                 {
-                    "Component": str(r.get("naam_nl", "")),
-                    "Laag": LAAG_LABELS.get(str(r.get("laag", "")), str(r.get("laag", ""))),
+                    "Component": md_tekst(r.get("naam_nl", "")),
+                    "Laag": LAAG_LABELS.get(str(r.get("laag", "")), md_tekst(r.get("laag", ""))),
                     "Projecten": _getal_of_streep(
                         None if nl.is_leeg(r.get("n_projecten")) else float(r["n_projecten"])
                     ),
                     "Aandeel": _STREEP if nl.is_leeg(share) else nl.pct(float(share), 1),
-                    "Beoordeling": str(r.get("kleur", "")),
+                    "Beoordeling": md_tekst(r.get("kleur", "")),
                 }
             )
         return pd.DataFrame(rows, columns=cols)

@@ -13,9 +13,9 @@ from integratiescan.report.markdown import (
     ONBEKEND,
     Md,
     _aantal_of_streep,
-    _md_tekst,
     _per_reden,
     markdown_tabel,
+    md_tekst,
 )
 
 
@@ -31,8 +31,8 @@ class Validatie(RapportBasis):
             notes = log.get("notes") or {}
             rows.append(
                 {
-                    "Tabel": _md_tekst(table),
-                    "Bestand": _md_tekst(str(log.get("file") or _STREEP)),
+                    "Tabel": md_tekst(table),
+                    "Bestand": md_tekst(log.get("file") or _STREEP),
                     "SHA-256": str(log.get("sha256") or "")[:12] or ONBEKEND,
                     "Gelezen": _aantal_of_streep(log.get("rows_read")),
                     "Behouden": _aantal_of_streep(log.get("rows_kept")),
@@ -84,16 +84,16 @@ class Validatie(RapportBasis):
                 rule = str(rec.get("rule", ""))
                 rows.append(
                     {
-                        "Indicator": self._link(iid, iid) if iid in self.tabel_ else _md_tekst(iid),
-                        "Regel": _md_tekst(self.REGEL_LABELS.get(rule, rule)),
-                        "Reden": _md_tekst(str(rec.get("reason_nl") or "").strip()) or _STREEP,
+                        "Indicator": self._link(iid, iid) if iid in self.tabel_ else md_tekst(iid),
+                        "Regel": md_tekst(self.REGEL_LABELS.get(rule, rule)),
+                        "Reden": md_tekst(str(rec.get("reason_nl") or "").strip()) or _STREEP,
                     }
                 )
         else:
             for rec in self.indicatoren.to_dict("records"):
                 if bool(rec.get("suppressed")):
                     iid = str(rec["indicator_id"])
-                    reason = _md_tekst(str(rec.get("suppression_reason") or "").strip())
+                    reason = md_tekst(str(rec.get("suppression_reason") or "").strip())
                     rows.append(
                         {"Indicator": self._link(iid, iid), "Regel": _STREEP, "Reden": reason}
                     )

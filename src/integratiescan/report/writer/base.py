@@ -8,16 +8,15 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from integratiescan import nlformat as nl
-from integratiescan.report.rows import Rij, Tabel
+from integratiescan.report.markdown import md_tekst
+from integratiescan.report.rows import REDEN_SECUNDAIR, Rij, Tabel
 
 Link = Callable[[str, str], str]
 
 _NIET_GEPUBLICEERD = "niet gepubliceerd"
 
 #: Why a row withheld by secondary suppression is not published (docs/disclosure.md).
-_REDEN_SECUNDAIR = (
-    "om te voorkomen dat een kleiner, niet gepubliceerd cijfer kan worden teruggerekend"
-)
+_REDEN_SECUNDAIR = REDEN_SECUNDAIR
 
 
 def _omdat(rij: Rij, eigen_reden: str) -> str:
@@ -37,6 +36,11 @@ def _zin(text: str) -> str:
 def component_naam(name: str) -> str:
     """Component name inside a sentence: lower case, "&" written as "en"."""
     return _klein(name).replace(" & ", " en ")
+
+
+def component_md(name: str) -> str:
+    """:func:`component_naam` as literal Markdown: the names come from the reference data."""
+    return md_tekst(component_naam(name))
 
 
 def _klein(name: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from integratiescan import nlformat as nl
 from integratiescan.report.rows import _num
-from integratiescan.report.writer.base import Basis, component_naam
+from integratiescan.report.writer.base import Basis, component_md
 
 # Components for which the monitoring has an outcome measure (docs/narrative.md): encounters
 # and buddy matches (social bridges; links through buddies) and attitudes towards others
@@ -24,7 +24,7 @@ class Componenten(Basis):
         df = self.comp.sort_values("volgorde") if "volgorde" in self.comp.columns else self.comp
         van = f" van de {nl.aantal(x.value)}" if x else ""
         groen = [
-            f"{component_naam(str(r['naam_nl']))} ({nl.aantal(_num(r.get('n_projecten')))}"
+            f"{component_md(str(r['naam_nl']))} ({nl.aantal(_num(r.get('n_projecten')))}"
             f"{van}, {nl.pct(_num(r.get('aandeel_pct')))})"
             for r in df.to_dict("records")
             if r.get("kleur") == "groen"
@@ -54,7 +54,7 @@ class Componenten(Basis):
         def item(rec: dict) -> str:
             n = _num(rec.get("n_projecten"))
             share = _num(rec.get("aandeel_pct"))
-            name = component_naam(str(rec["naam_nl"]))
+            name = component_md(str(rec["naam_nl"]))
             if n is None:
                 return name
             return (
@@ -83,7 +83,7 @@ class Componenten(Basis):
         if rood:
             zinnen.append(
                 "Op "
-                + nl.opsomming(component_naam(str(r["naam_nl"])) for r in rood)
+                + nl.opsomming(component_md(str(r["naam_nl"])) for r in rood)
                 + " richt zich geen enkel project."
             )
         zinnen.append(
@@ -96,7 +96,7 @@ class Componenten(Basis):
         if self.comp is None or not len(self.comp):
             return None
         codes = [
-            component_naam(str(r["naam_nl"]))
+            component_md(str(r["naam_nl"]))
             for r in self.comp.to_dict("records")
             if str(r.get("code", "")).upper() not in _GEMETEN_COMPONENTEN
         ]

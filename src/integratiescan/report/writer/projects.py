@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from integratiescan import nlformat as nl
+from integratiescan.report.markdown import md_tekst
 from integratiescan.report.rows import Rij, ronde_label
 from integratiescan.report.writer.base import Basis, _zin
 
@@ -39,7 +40,7 @@ class Projecten(Basis):
             share_a = self.bruikbaar("proj-actief-integratie-pct")
             extra_a = f" ({self.pct(share_a)})" if share_a else ""
             when = (
-                f"Op de peildatum, {nl.datum(self.peildatum)},"
+                f"Op de peildatum, {md_tekst(nl.datum(self.peildatum))},"
                 if self.peildatum
                 else "Op de peildatum"
             )
