@@ -7,6 +7,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import pytest  # noqa: E402
 
+# The session builds (the 2023, 2024 and small editions, built once per run in the
+# background) and the follow-ups: fixtures and hooks for every test, not only tests/quality/.
+pytest_plugins = ("sessionbuilds",)
+
 
 def _indicator_tables(raw: Path, edition: int, out: Path, previous=None):
     """Clean *raw* and write the indicator and component tables of *edition* into *out*.

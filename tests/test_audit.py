@@ -56,64 +56,45 @@ def _git(root: Path, *args: str) -> str:
     ).stdout.strip()
 
 
-def _copy_project(dest: Path) -> None:
-    for name in (
-        "Snakefile",
-        "rules",
-        "config",
-        "scripts",
-        "data",
-        "envs",
-        "requirements",
-        "report",
-    ):
-        if not (REPO / name).exists():
-            continue
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(
-                src, dest / name, ignore=shutil.ignore_patterns("processed", "validation")
-            )
-        else:
-            shutil.copy2(src, dest / name)
-    snakefile = dest / "Snakefile"
-    text = snakefile.read_text(encoding="utf-8")
-    if "validate(" in text and "import validate" not in text:
-        # Snakemake 9 no longer injects validate() into the Snakefile namespace.
-        text = text.replace(
-            "\nfrom integratiescan",
-            "\nfrom snakemake.utils import validate\nfrom integratiescan",
-            1,
-        )
-        snakefile.write_text(text, encoding="utf-8")
-
-
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    """A tmp copy of the project with edition 2023 cleaned, its indicators, its figures and
-    its disclosure audit."""
+def built(built_2023, tmp_path_factory) -> Path:
+    """A tmp copy of the project with edition 2023 cleaned, its indicators, its figures, its
+    disclosure audit and the project steps (#18: the crate lists their files), and nothing
+    after them (no build metadata, report, archive or provenance record).
+
+    Taken from the 2023 session build (tests/sessionbuilds.py): its copy keeps the outputs
+    and logs of exactly the jobs that `snakemake` would run for those targets (a dry run
+    names them), and drops every other output, as if only those targets had been built.
+    """
     raw = REPO / "data" / "raw" / str(EDITION)
     if not raw.is_dir() or not any(raw.glob("*.csv")) and not any(raw.glob("*.xlsx")):
         pytest.skip(f"synthetic raw data {raw} not there yet (scripts/synthesize.py)")
     if SNAKEMAKE is None:
         pytest.skip("snakemake not on PATH")
     root = tmp_path_factory.mktemp("built")
-    _copy_project(root)
+    shutil.rmtree(root)
+    shutil.copytree(
+        built_2023.root, root, symlinks=True, ignore=shutil.ignore_patterns(".git", ".snakemake")
+    )
     targets = [f"results/{EDITION}/indicators.csv"]
     targets += [f"figures/{EDITION}/{fig}.json" for fig in provenance.figure_ids()]
     targets.append(f"results/{EDITION}/disclosure-audit.json")
-    # the project steps (#18) too: the crate lists their files (test_crate_loads_...)
     cfg = audit_edition.load_config(EDITION, root)
     targets += sorted(
         path
         for path, rule in provenance.artefacts(EDITION, cfg, root).items()
         if rule in ("project_indicators", "funnel", "project_disclosure_audit")
     )
-    proc = subprocess.run(
-        [SNAKEMAKE, "--cores", "2", *targets], cwd=root, capture_output=True, text=True
-    )
-    if proc.returncode:
-        pytest.fail(f"snakemake build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    made = {
+        path for job in _dry_run_jobs(root, targets).values() for path in job["output"] | job["log"]
+    }
+    for folder in ("data/processed", "data/validation", "results", "figures", "reports", "logs"):
+        for path in sorted((root / folder).rglob("*"), reverse=True):
+            rel = path.relative_to(root).as_posix()
+            if path.is_file() and not any(rel == m or rel.startswith(f"{m}/") for m in made):
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
     if GIT:
         (root / ".gitignore").write_text(".snakemake/\nlogs/\n", encoding="utf-8")
         _git(root, "init", "-q")

@@ -15,7 +15,7 @@ def test_changed_data_fails_verify_and_the_new_revision_lists_the_change(
 ) -> None:
     # A copy of the session build: its report verifies; after one T1 answer of cohort 2021
     # changed it does not; then `snakemake --config revision=2` (started in the background
-    # as soon as the session build was done: conftest.FOLLOW_UPS).
+    # as soon as the session build was done: sessionbuilds.FOLLOW_UPS).
     project, rebuilt = audit_rebuild
     root, first, stale = project.root, project.first, project.stale
     assert first.returncode == 0, first.stdout + first.stderr

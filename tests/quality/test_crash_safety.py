@@ -19,9 +19,7 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -29,6 +27,7 @@ from conftest import (
     REPORT_HTML,
     REPORT_PDF,
     Build,
+    InThread,
     artefact_hashes,
     build_env,
     clone_project,
@@ -177,38 +176,14 @@ def _killed_and_recovered(
     return work, state, _recover(work)
 
 
-class _InThread:
-    """A call running in a thread of its own; :meth:`result` re-raises what it raised."""
-
-    def __init__(self, call: Callable[[], object]) -> None:
-        self._outcome: list[tuple[bool, object]] = []
-        self._thread = threading.Thread(target=self._run, args=(call,), daemon=True)
-        self._thread.start()
-
-    def _run(self, call: Callable[[], object]) -> None:
-        try:
-            self._outcome.append((True, call()))
-        except BaseException as error:  # pytest.fail raises an OutcomeException
-            self._outcome.append((False, error))
-
-    def result(self, timeout: float) -> object:
-        self._thread.join(timeout)
-        assert self._outcome, f"the scenario did not end within {timeout:.0f} s"
-        ok, value = self._outcome[0]
-        if not ok:
-            assert isinstance(value, BaseException)
-            raise value
-        return value
-
-
 @follow_up("killed_builds")
 def _start_scenarios(
     built: Build, source_repo: Path, tmp: pytest.TempPathFactory
-) -> dict[str, _InThread]:
+) -> dict[str, InThread]:
     """Both scenarios, each in a thread, started as soon as the session build is done (a
-    follow-up, see conftest): they run while the other gates leave a core idle."""
+    follow-up, see conftest): they run while the other tests leave a core idle."""
     return {
-        rule: _InThread(
+        rule: InThread(
             functools.partial(
                 _killed_and_recovered,
                 rule,
@@ -224,7 +199,7 @@ def _start_scenarios(
 @pytest.fixture(scope="session")
 def killed_builds(
     built_2023: Build, source_repo: Path, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, _InThread]:
+) -> dict[str, InThread]:
     started = started_follow_up("killed_builds", built_2023, source_repo, tmp_path_factory)
     assert isinstance(started, dict)
     return started
@@ -233,7 +208,7 @@ def killed_builds(
 @pytest.mark.slow
 @pytest.mark.parametrize("rule", ["indicators", "report"])
 def test_killed_build_recovers_to_identical_bytes(
-    rule: str, built_2023: Build, killed_builds: dict[str, _InThread]
+    rule: str, built_2023: Build, killed_builds: dict[str, InThread]
 ) -> None:
     # the kill, then the recovery a user would do (see _killed_and_recovered), in a thread
     # started when the session build was done

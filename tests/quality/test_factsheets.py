@@ -6,6 +6,7 @@ violations in a factsheet and the index."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -13,10 +14,19 @@ import shutil
 import subprocess
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import EDITION, Build, build_env, snakemake_cmd
+from conftest import (
+    EDITION,
+    Build,
+    InThread,
+    build_env,
+    follow_up,
+    snakemake_cmd,
+    started_follow_up,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 FOLDER = f"reports/{EDITION}/factsheets"
@@ -56,20 +66,68 @@ def _jobs(log: str) -> tuple[set[str], set[str]]:
     return rules, projects
 
 
-@pytest.fixture(scope="module")
-def factsheets(built_2023: Build, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the 2023 build with the factsheets made (the shared build stays as it is)."""
-    root = tmp_path_factory.mktemp("factsheets") / "integratiescan"
-    shutil.copytree(built_2023.root, root, symlinks=True)
-    _run(root, "factsheets")
-    return root
-
-
 def _manifest(root: Path) -> list[str]:
     data = json.loads(
         (root / f"results/{EDITION}/projects/factsheets.json").read_text(encoding="utf-8")
     )
     return [e["project_id"] for e in data["projects"]]
+
+
+@dataclass(frozen=True)
+class FactsheetRuns:
+    """The factsheets made in a copy of the 2023 build (the shared build stays as it is), and
+    the edit: in a copy of that, one project's name changed and `snakemake factsheets` run
+    again (its log), then once more as a dry run (its log)."""
+
+    root: Path
+    edited: Path
+    target: str
+    rerun: str
+    dry_run: str
+
+
+def _make_and_edit(build: Path, root: Path, edited: Path) -> FactsheetRuns:
+    shutil.copytree(build, root, symlinks=True)
+    _run(root, "factsheets")
+    shutil.copytree(root, edited, symlinks=True)
+    target = _manifest(edited)[3]
+    raw = edited / f"data/raw/{EDITION}/projecten.csv"
+    rows = list(csv.reader(io.StringIO(raw.read_text(encoding="utf-8"))))
+    name_col = rows[0].index("projectnaam")
+    for row in rows[1:]:
+        if row[0] == target:
+            row[name_col] += " (nieuwe naam)"
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    raw.write_text(buf.getvalue(), encoding="utf-8")
+    rerun = _run(edited, "factsheets")
+    return FactsheetRuns(root, edited, target, rerun, _run(edited, "factsheets", "--dry-run"))
+
+
+@follow_up("factsheet_runs")
+def _start_factsheets(build: Build, source: Path, tmp: pytest.TempPathFactory) -> InThread:
+    """Started as soon as the session build is done (a follow-up, see conftest), in a thread:
+    the factsheets, then the edit, run while the other tests leave a core idle."""
+    root = tmp.mktemp("factsheets") / "integratiescan"
+    edited = tmp.mktemp("factsheets_edit") / "edit"
+    return InThread(functools.partial(_make_and_edit, build.root, root, edited))
+
+
+@pytest.fixture(scope="session")
+def factsheet_runs(
+    built_2023: Build, source_repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> FactsheetRuns:
+    started = started_follow_up("factsheet_runs", built_2023, source_repo, tmp_path_factory)
+    assert isinstance(started, InThread)
+    runs = started.result(timeout=1800)
+    assert isinstance(runs, FactsheetRuns)
+    return runs
+
+
+@pytest.fixture(scope="session")
+def factsheets(factsheet_runs: FactsheetRuns) -> Path:
+    """A copy of the 2023 build with the factsheets made (the shared build stays as it is)."""
+    return factsheet_runs.root
 
 
 def test_one_factsheet_per_integration_project_in_scope(factsheets: Path) -> None:
@@ -96,27 +154,18 @@ def test_one_factsheet_per_integration_project_in_scope(factsheets: Path) -> Non
     assert all(f'href="{pid}.html"' in index and f'href="{pid}.pdf"' in index for pid in expected)
 
 
-def test_editing_one_project_rerenders_only_its_factsheet(factsheets: Path, tmp_path: Path) -> None:
-    root = tmp_path / "edit"
-    shutil.copytree(factsheets, root, symlinks=True)
-    target = _manifest(root)[3]
-    raw = root / f"data/raw/{EDITION}/projecten.csv"
-    rows = list(csv.reader(io.StringIO(raw.read_text(encoding="utf-8"))))
-    name_col = rows[0].index("projectnaam")
-    for row in rows[1:]:
-        if row[0] == target:
-            row[name_col] += " (nieuwe naam)"
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    raw.write_text(buf.getvalue(), encoding="utf-8")
+def test_editing_one_project_rerenders_only_its_factsheet(factsheet_runs: FactsheetRuns) -> None:
+    # one project's name changed in a copy of `factsheets`, then `snakemake factsheets` and a
+    # dry run (_make_and_edit, started when the session build was done)
+    root, target = factsheet_runs.edited, factsheet_runs.target
 
-    rules, projects = _jobs(_run(root, "factsheets"))
+    rules, projects = _jobs(factsheet_runs.rerun)
     assert projects == {target}, f"factsheets re-rendered: {sorted(projects)}"
     assert {"factsheet_data", "factsheet", "factsheet_index"} <= rules
     html = (root / FOLDER / f"{target}.html").read_text(encoding="utf-8")
     assert "(nieuwe naam)" in html
     # nothing left to do afterwards
-    rules, projects = _jobs(_run(root, "factsheets", "--dry-run"))
+    rules, projects = _jobs(factsheet_runs.dry_run)
     assert not projects and "factsheet" not in rules
 
 

@@ -32,7 +32,7 @@ def test_two_clean_builds_are_byte_identical(
 ) -> None:
     # A second fresh checkout of the same commit, in another (deeper) absolute path, so a
     # leaked absolute path or a clock/random value would show up as a difference (started
-    # as soon as the session build was done: conftest.FOLLOW_UPS).
+    # as soon as the session build was done: sessionbuilds.FOLLOW_UPS).
     second, proc = second_build_2023
     assert proc.returncode == 0, proc.stderr[-5000:]
     first_hashes = built_2023.hashes
