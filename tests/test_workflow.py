@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -92,6 +93,22 @@ def test_dry_run_for_another_edition_from_config_alone(tmp_path: Path) -> None:
         "synthetic=true",
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+def test_factsheet_bundle_waits_for_the_project_audit(tmp_path: Path) -> None:
+    """The index and the zip (what gets handed out) are made only after the joint audit of
+    the national and all project figures: `snakemake factsheets` runs that audit."""
+    work = copy_project(tmp_path)
+    proc = snakemake(work, "factsheets", "--dry-run", "--forceall")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    jobs = {}
+    for block in re.split(r"\n(?=(?:local)?rule \w+:)", proc.stdout):
+        m = re.match(r"(?:local)?rule (\w+):", block)
+        if m:
+            jobs[m.group(1)] = block
+    assert "project_disclosure_audit" in jobs
+    inputs = re.search(r"input: (.*)", jobs["factsheet_index"]).group(1)
+    assert "results/2023/projects/disclosure-audit.json" in inputs.split(", ")
 
 
 def test_snakefile_is_formatted() -> None:
