@@ -151,7 +151,12 @@ def _three_projects(tables: dict[str, pd.DataFrame], small: int) -> dict[str, pd
 
 @pytest.fixture(scope="module")
 def one_small_project(tables_2023):
-    tables = _three_projects(tables_2023, small=4)
+    return _with_and_without_secondary(_three_projects(tables_2023, small=4))
+
+
+def _with_and_without_secondary(tables: dict[str, pd.DataFrame]) -> tuple:
+    """The national table and relations, and the project table with secondary suppression
+    and with primary suppression only (all projects)."""
     s = _settings()
     national, _, _, relations = compute.build_with_relations(tables, REFERENCE, s)
     result = projects.build(tables, REFERENCE, s, national, relations, "alle")
@@ -242,14 +247,7 @@ def _mixed(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def mixed_cohorts(tables_2023):
-    tables = _mixed(tables_2023)
-    s = _settings()
-    national, _, _, relations = compute.build_with_relations(tables, REFERENCE, s)
-    result = projects.build(tables, REFERENCE, s, national, relations, "alle")
-    with pytest.MonkeyPatch.context() as mp:  # primary suppression only
-        mp.setattr(projects.disclosure, "secondary_suppression", lambda t, lg, *a, **k: (t, lg))
-        primary = projects.build(tables, REFERENCE, s, national, relations, "alle")
-    return national, relations, result, primary
+    return _with_and_without_secondary(_mixed(tables_2023))
 
 
 def _row(i: str, n: int | None, hidden: bool = False) -> dict:

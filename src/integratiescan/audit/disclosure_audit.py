@@ -22,6 +22,7 @@ every relation between denominators of rows that carry ``n_missing`` is repeated
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import OrderedDict
@@ -700,8 +701,6 @@ class _Blocks:
     def neighbours(self, name: str) -> list[str]:
         """Up to `NEIGHBOURS` blocks that share joint constraints with *name*: in each of
         its joint constraints in turn, the blocks that follow it (in name order, wrapping)."""
-        import bisect
-
         out: list[str] = []
         for i in self.joint_of.get(name, []):
             m = self.members[i]
@@ -734,14 +733,16 @@ class _Blocks:
     _systems: _Recent | None = None  # block -> the program of its own constraints
 
     def _local(self, group: tuple[str, ...]) -> tuple[_Model, np.ndarray]:
-        """The LP over *group*'s unknowns: their own constraints, and every joint constraint
-        they appear in with the other unknowns at `start` (cached per group)."""
-        from scipy.sparse import coo_array
-
+        """The LP over *group*'s unknowns (cached for the most recent groups)."""
         if self._cache is None:
             self._cache = _Recent()
-        if group in self._cache:
-            return self._cache.get_or(group, lambda: None)
+        return self._cache.get_or(group, lambda: self._local_program(group))
+
+    def _local_program(self, group: tuple[str, ...]) -> tuple[_Model, np.ndarray]:
+        """*group*'s own constraints, and every joint constraint they appear in with the
+        other unknowns at `start`; the model and the positions of its unknowns."""
+        from scipy.sparse import coo_array
+
         positions = np.concatenate([self.of_block[g] for g in group])
         column = {int(p): j for j, p in enumerate(positions)}
         # (rows, columns, values, right-hand sides) of A_ub (False) and A_eq (True)
@@ -784,8 +785,7 @@ class _Blocks:
             return a, np.array(rhs_list, dtype=float)
 
         bounds = [b for g in group for b in self.own[g][4]]
-        model = _Model(*matrix(False), *matrix(True), bounds)
-        return self._cache.get_or(group, lambda: (model, positions))
+        return _Model(*matrix(False), *matrix(True), bounds), positions
 
 
 def _arrays(

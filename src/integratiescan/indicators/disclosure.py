@@ -60,8 +60,6 @@ BLANKED_COLUMNS: tuple[str, ...] = (
 #: Columns of the disclosure log.
 LOG_COLUMNS: tuple[str, ...] = ("indicator_id", "rule", "base", "threshold", "action", "reason_nl")
 
-_COUNT_COLUMNS = COUNT_FIELDS
-
 # Log vocabulary (rule, action).
 RULE_MIN_N = "min-n"
 RULE_ZERO_FULL = "nul-of-honderd"
@@ -200,7 +198,7 @@ def _blank(out: pd.DataFrame, mask: pd.Series) -> None:
         if column not in out.columns:
             continue
         dtype = out[column].dtype
-        if column in _COUNT_COLUMNS and pd.api.types.is_integer_dtype(dtype):
+        if column in COUNT_FIELDS and pd.api.types.is_integer_dtype(dtype):
             # Counts stay integers: nullable Int64 can hold the blank.
             out[column] = out[column].astype("Int64")
         elif pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):

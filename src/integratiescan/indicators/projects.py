@@ -321,7 +321,6 @@ class ProjectTable:
 
 HIDDEN = "hidden"  # internal column: a per-cohort part, never published
 KNOWN_ZERO = "known_zero"
-_COUNTS = COUNT_FIELDS
 
 
 def hidden_parts(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -340,7 +339,7 @@ def hidden_parts(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     """
     raw = raw.copy()
     raw[HIDDEN] = raw["cohort"].notna()
-    counts = raw[list(_COUNTS)].apply(pd.to_numeric, errors="coerce").fillna(0)
+    counts = raw[list(COUNT_FIELDS)].apply(pd.to_numeric, errors="coerce").fillna(0)
     empty = raw[HIDDEN] & counts.eq(0).all(axis=1)
     # a project with no one counted in any cohort is not known to be empty: only which
     # cohorts it runs in is
@@ -450,7 +449,7 @@ def build(
                 "indicator_id": str(r["indicator_id"]),
                 "measure": str(r["measure"]),
                 "unit": str(r["unit"]),
-                KNOWN_ZERO: [c for c in _COUNTS if r[KNOWN_ZERO] and pd.notna(r[c])],
+                KNOWN_ZERO: [c for c in COUNT_FIELDS if r[KNOWN_ZERO] and pd.notna(r[c])],
             }
             for r in hidden.sort_values("indicator_id").to_dict("records")
         ),
@@ -488,7 +487,7 @@ def _hide(table: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
     zero = table[KNOWN_ZERO].astype(bool)
     table.loc[zero, "suppressed"] = False
     table.loc[zero, "suppression_reason"] = ""
-    for c in _COUNTS:
+    for c in COUNT_FIELDS:
         at = zero & raw[c].notna()
         table.loc[at, c] = 0
     return table
@@ -506,11 +505,11 @@ def hidden_rows(hidden: Sequence[dict[str, Any]]) -> pd.DataFrame:
                 "unit": h["unit"],
                 "suppressed": not zero,
                 HIDDEN: True,
-                **{c: (0 if c in zero else None) for c in _COUNTS},
+                **{c: (0 if c in zero else None) for c in COUNT_FIELDS},
             }
         )
     return pd.DataFrame(
-        rows, columns=["indicator_id", "measure", "unit", "suppressed", HIDDEN, *_COUNTS]
+        rows, columns=["indicator_id", "measure", "unit", "suppressed", HIDDEN, *COUNT_FIELDS]
     )
 
 
