@@ -8,8 +8,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 import pytest  # noqa: E402
 
 # The session builds (the 2023, 2024 and small editions, built once per run in the
-# background) and the follow-ups: fixtures and hooks for every test, not only tests/quality/.
-pytest_plugins = ("sessionbuilds",)
+# background) and the follow-ups: fixtures and hooks for every test, not only tests/quality/;
+# and the two workers that share the run (pytest-xdist), the builds in one of them.
+pytest_plugins = ("sessionbuilds", "workers")
 
 
 def _indicator_tables(raw: Path, edition: int, out: Path, previous=None):

@@ -75,6 +75,9 @@ GIT_ENV = {
 #: without one, or when the main run has not started within REFERENCE_START seconds. Unset
 #: (the README's test command alone): each run builds its own.
 PUBLISH_BUILD = "INTEGRATIESCAN_PUBLISH_BUILD"
+#: Under pytest-xdist (tests/workers.py) only this worker starts and publishes the session
+#: builds, and the tests that use them run there; without xdist the one process does.
+BUILD_WORKER = "gw0"
 REFERENCE_BUILD = "INTEGRATIESCAN_REFERENCE_BUILD"
 REFERENCE_START = 600
 
@@ -245,17 +248,30 @@ _STARTED: dict[str, _StartedBuild] = {}
 _SOURCE: list[Path] = []  # the source repository made when the tests were collected
 
 
+def _session_fixtures() -> set[str]:
+    """The fixtures through which a test uses a session build or a follow-up."""
+    through = (names for _, _, names in BACKGROUND_BUILDS.values())
+    return {"built_2023", *FOLLOW_UPS, *(name for names in through for name in names)}
+
+
+def uses_session_builds(item: pytest.Item) -> bool:
+    """Whether *item* is a gate (tests/quality/: some ask for a build by name at run time) or
+    uses a session build through its fixtures."""
+    return Path(item.path).is_relative_to(GATES) or bool(
+        _session_fixtures() & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def _is_build_worker() -> bool:
+    return os.environ.get("PYTEST_XDIST_WORKER", BUILD_WORKER) == BUILD_WORKER
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run the gates (the tests in tests/quality/) and the other tests that use the 2023
-    session build after the other tests, and among them the ones that wait for a follow-up
-    build (:data:`FOLLOW_UPS`) last. The tests do not depend on their order; this only gives
-    the background builds time to finish."""
-    gates = [
-        item
-        for item in items
-        if Path(item.path).is_relative_to(GATES)
-        or "built_2023" in getattr(item, "fixturenames", ())
-    ]
+    """Run the gates (the tests in tests/quality/) and the other tests that use a session
+    build after the other tests, and among them the ones that wait for a follow-up build
+    (:data:`FOLLOW_UPS`) last. The tests do not depend on their order; this only gives the
+    background builds time to finish."""
+    gates = [item for item in items if uses_session_builds(item)]
     waiting = [i for i in gates if set(getattr(i, "fixturenames", ())) & FOLLOW_UPS.keys()]
     late = gates if len(gates) < len(items) else waiting
     if late and len(late) < len(items):
@@ -306,7 +322,10 @@ _FOLLOWING: dict[str, object] = {}  # the follow-ups started, by fixture name
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the session builds now when any collected test needs them."""
+    """Start the session builds now when any collected test needs them (in the build worker
+    only, under xdist: the tests that use them run there)."""
+    if not _is_build_worker():
+        return
     _WANTED.update(name for name in FOLLOW_UPS if _needs(session, name))
     _start_builds(session)
     if os.environ.get(PUBLISH_BUILD):  # the record is written once the build has ended

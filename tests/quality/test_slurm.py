@@ -149,22 +149,38 @@ class SlurmBuild:
     returncode: int
     log: str  # Snakemake's output (stdout and stderr)
     cancelled: str | None  # Slurm id of the report job cancelled while it ran
+    seen: list[str]  # what the watcher saw of the report jobs (for the message)
     wall: float
     reference: Build  # the local session build (`built_2023`), made meanwhile
 
 
 def _cancel_while_running(
-    cluster: SlurmCluster, proc: subprocess.Popen, rule: str, started: Path
+    cluster: SlurmCluster, proc: subprocess.Popen, rule: str, started: Path, seen: list[str]
 ) -> str | None:
-    """scancel the RUNNING Slurm job of *rule* once the file *started* exists; its id."""
-    deadline = time.monotonic() + 300
-    while proc.poll() is None and time.monotonic() < deadline:
+    """scancel the RUNNING Slurm job of *rule* once the file *started* exists; its id.
+
+    Watches for as long as the build runs (the build's own timeout bounds it): on a loaded
+    machine the job may start late. What it saw of *rule*'s jobs goes to *seen*, for the
+    message when it never found the moment. A failed squeue poll (a busy controller) is
+    retried, not the end of the watch.
+    """
+    while proc.poll() is None:
         if started.exists():
-            for slurm_id, job in cluster.jobs().items():
-                if job["comment"].startswith(f"rule_{rule}") and job["state"] == "RUNNING":
-                    cluster.run("scancel", slurm_id)
-                    return slurm_id
+            try:
+                jobs = cluster.jobs()
+            except (RuntimeError, subprocess.TimeoutExpired) as error:
+                seen.append(f"squeue failed: {error}")
+                jobs = {}
+            for slurm_id, job in jobs.items():
+                if job["comment"].startswith(f"rule_{rule}"):
+                    state = f"{slurm_id} {job['state']}"
+                    if not seen or seen[-1] != state:
+                        seen.append(state)
+                    if job["state"] == "RUNNING":
+                        cluster.run("scancel", slurm_id)
+                        return slurm_id
         time.sleep(0.1)
+    seen.append(f"build ended (exit {proc.returncode}); {started.name} exists: {started.exists()}")
     return None
 
 
@@ -187,6 +203,7 @@ def slurm_build(
     work = clone_project(source_repo, tmp_path_factory.mktemp("slurm-build") / "integratiescan")
     log_path = work.parent / "snakemake.log"
     cancelled: list[str | None] = []
+    seen: list[str] = []
     started = time.monotonic()
     with log_path.open("w", encoding="utf-8") as log:
         proc = subprocess.Popen(
@@ -199,15 +216,15 @@ def slurm_build(
         )
         watcher = threading.Thread(
             target=lambda: cancelled.append(
-                _cancel_while_running(cluster, proc, CANCEL_RULE, work / CANCEL_WHEN)
+                _cancel_while_running(cluster, proc, CANCEL_RULE, work / CANCEL_WHEN, seen)
             ),
             daemon=True,
         )
         watcher.start()
         try:
             reference: Build = request.getfixturevalue("built_2023")
-            watcher.join(timeout=600)
-            returncode = proc.wait(timeout=600)
+            returncode = proc.wait(timeout=900)
+            watcher.join(timeout=60)
         finally:
             if proc.poll() is None:
                 proc.kill()
@@ -216,7 +233,9 @@ def slurm_build(
     output = log_path.read_text(encoding="utf-8")
     if returncode != 0:
         pytest.fail(f"the Slurm build failed:\n{output[-5000:]}\n{cluster.logs()}")
-    yield SlurmBuild(work, returncode, output, cancelled[0] if cancelled else None, wall, reference)
+    yield SlurmBuild(
+        work, returncode, output, cancelled[0] if cancelled else None, seen, wall, reference
+    )
 
 
 def test_every_job_runs_through_slurm_and_matches_the_local_build(
@@ -255,7 +274,9 @@ def test_a_cancelled_job_is_rerun_and_the_outputs_are_unchanged(
     built_2023 = slurm_build.reference
     # The report job of the Slurm build was cancelled while its render script ran on the node.
     cancelled = slurm_build.cancelled
-    assert cancelled is not None, f"the {CANCEL_RULE} job was never seen running"
+    assert cancelled is not None, (
+        f"the {CANCEL_RULE} job was never seen running; seen: {slurm_build.seen}"
+    )
     output = slurm_build.log
     assert slurm_build.returncode == 0, output[-5000:]
 
