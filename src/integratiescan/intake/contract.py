@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow as pa_arrow
 import pyarrow.compute as pc
+
+if TYPE_CHECKING:  # pandera is imported where a schema is built: the code lists and specs
+    import pandera.pandas as pa  # are read by every step, and pandera costs ~0.5 s to import
 
 ROUNDS = ("R3", "R4A", "R4B", "R4C", "R5A", "R2023", "L_OEKRAINE_2022")
 UKRAINE_ROUND = "L_OEKRAINE_2022"
@@ -410,6 +413,8 @@ def _in_range(lo: int | None, hi: int | None) -> Callable[[pd.Series], pd.Series
 
 
 def _column_checks(spec: ColumnSpec, edition: int | None) -> list[pa.Check]:
+    import pandera.pandas as pa
+
     checks: list[pa.Check] = []
     optional = "" if spec.required else " (or empty)"
     if spec.required:
@@ -479,6 +484,8 @@ ROW_RULE_PREFIX = "row rule:"
 
 def schema_for(table: str, edition: int | None = None) -> pa.DataFrameSchema:
     """The pandera schema that validates the raw (text) cells of ``table``."""
+    import pandera.pandas as pa
+
     spec = TABLES[table]
     columns = {
         c.name: pa.Column(str, checks=_column_checks(c, edition), nullable=False)
