@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import bisect
 import math
+import os
 import re
+import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -209,6 +211,33 @@ class _Recent(OrderedDict):
         return value
 
 
+_BANNER_SHOWN: list[bool] = []  # HiGHS prints its banner once per process
+
+
+def _quiet_highs() -> Any:
+    """A HiGHS instance that logs nothing. Its C++ constructor writes a licence banner to the
+    process's standard output (once per process, before any option can be set), which would
+    land in the middle of Snakemake's output; the first construction runs with file
+    descriptor 1 pointed at /dev/null."""
+    import highspy
+
+    if _BANNER_SHOWN:
+        highs = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), 1)
+                highs = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _BANNER_SHOWN.append(True)
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
 class _Model:
     """One linear program ``A_ub x <= b_ub, A_eq x = b_eq``, bounds on x, loaded into HiGHS
     once; each `minimum` changes only the objective.
@@ -242,8 +271,7 @@ class _Model:
         lp.a_matrix_.value_ = a.data.astype(float)
         self.n = n
         self.CAP = 1e6  # far above any count here; only bounds the witness points
-        self.highs = highspy.Highs()
-        self.highs.setOptionValue("output_flag", False)
+        self.highs = _quiet_highs()
         self.highs.setOptionValue("presolve", "off")  # keep the basis between objectives
         self.highs.passModel(lp)
         self._status = highspy.HighsModelStatus
