@@ -104,6 +104,8 @@ def _everything_linked(R: rk.Rapport) -> str:
     for iid in R.tabel_.ids():
         parts += [str(R.num(iid)), str(R.n(iid)), str(R.bi(iid)), str(R.x_van_y(iid))]
     parts += [str(R.samenvatting()), str(R.conclusie()), str(R.vragen())]
+    parts += [str(R.ontmoeting_alinea()), str(R.ontmoeting_slot()), str(R.houding_alinea())]
+    parts.append(str(R.nieuwkomers_onder_respondenten()))
     parts += [str(R.figuur(f)) for f in rk.FIGUREN]
     for builder in (
         R.tabel_overzicht,
@@ -116,6 +118,29 @@ def _everything_linked(R: rk.Rapport) -> str:
         parts.append(rk.markdown_tabel(builder()))
     parts += [str(R.wijzigingen()), str(R.onthulling()), str(R.validatie())]
     return "\n".join(parts)
+
+
+def test_running_text_paragraphs_link_every_share_its_interval_and_n(tmp_path, monkeypatch):
+    """The paragraphs the qmd takes from the writer: each number of a share (value, interval,
+    n) links to that share's row; in plain output the same text without links."""
+    R = _load(_tree(tmp_path), monkeypatch, "html")
+    text = str(R.ontmoeting_alinea()).replace("\xa0", " ")  # nbsp inside "95%-BI a tot b"
+    assert (
+        "[81%](#ind-vl-leeftijd-c2022-alle) mensen van een andere leeftijd "
+        "([95%-BI 79,5 tot 82,7](#ind-vl-leeftijd-c2022-alle); "
+        "n = [2.226](#ind-vl-leeftijd-c2022-alle))"
+    ) in text
+    houding = str(R.houding_alinea()).replace("\xa0", " ")
+    assert "[+6 procentpunt](#ind-vl-graag-verandering-c2022-alle)" in houding
+    nk = str(R.nieuwkomers_onder_respondenten())
+    assert nk.startswith("De jongerenvragenlijst geeft een aanwijzing: van de [2.250](#ind-")
+    assert nk.endswith(
+        "Dat is geen bereikcijfer, want wie de vragenlijst niet invulde, telt niet mee."
+    )
+    plain = _load(_tree(tmp_path / "plain"), monkeypatch, "plain")
+    assert "](#" not in str(plain.ontmoeting_alinea()) + str(plain.houding_alinea())
+    plat = str(plain.ontmoeting_alinea()).replace("\xa0", " ")
+    assert "81% mensen van een andere leeftijd (95%-BI 79,5 tot 82,7; n = 2.226)" in plat
 
 
 @pytest.mark.parametrize("fmt", ["html", "pdf"])
