@@ -707,3 +707,44 @@ def test_newcomer_sentence_is_one_coherent_text_when_the_count_is_withheld():
         "Van de 250 jongeren uit cohort 2022 die de eindvragenlijst invulden, wordt niet "
         "gepubliceerd hoeveel er zelf nieuwkomer waren, om te voorkomen dat" in q
     )
+
+
+def test_buddy_paragraph_leaves_withheld_figures_out_of_its_sentences():
+    klein = "gebaseerd op minder dan 10 personen"
+    secundair = "secundair onderdrukt: voorkomt terugrekenen van mt-geenklik-pct"
+    df = frame(
+        row("mt-koppelingen-n", 24, "aantal", n=24),
+        row("mt-3mnd-pct", 70.8, low=50.8, high=85.1, n=24),
+        row("mt-geenklik-pct", None, suppressed=True, suppression_reason=klein),
+        row("mt-geenklik-getraind-pct", None, suppressed=True, suppression_reason=secundair),
+        row("mt-geenklik-ongetraind-pct", None, suppressed=True, suppression_reason=secundair),
+        row(
+            "mt-geenklik-training-verschil-pp",
+            None,
+            "pp",
+            suppressed=True,
+            suppression_reason=klein,
+        ),
+    )
+    text = narrative.schrijver(df).maatjes_alinea()
+    assert text == (
+        "Tot en met de peildatum zijn 24 koppelingen gestart. Van de koppelingen die al "
+        "afgelopen zijn of al minstens drie maanden lopen, hield 71% minstens drie maanden "
+        "stand. Het aandeel beëindigde koppelingen dat stopte omdat het niet klikte en het "
+        "verschil tussen getrainde en ongetrainde maatjes publiceren we in deze editie niet, "
+        "omdat het om te weinig koppelingen gaat. Dat aandeel bij getrainde maatjes en dat "
+        "aandeel bij maatjes zonder training publiceren we in deze editie niet, om te "
+        "voorkomen dat een kleiner, niet gepubliceerd cijfer kan worden teruggerekend."
+    )
+    assert "samenhang" not in text  # no contrast shown, so no remark on it
+
+
+def test_buddy_paragraph_2023_keeps_its_figures(request):
+    text = writer_of(RESULTS).maatjes_alinea()
+    assert text.startswith("Tot en met de peildatum zijn 400 koppelingen gestart.")
+    assert (
+        "stopte 16% omdat het niet klikte: 10% bij getrainde maatjes en 24% bij maatjes zonder "
+        "training, een verschil van −14 procentpunt (95%-BI −25,0 tot −3,6). Met en zonder "
+        "groepsactiviteit was dat 10% tegen 22% (95%-BI −22,1 tot −2,1). Zulke verschillen "
+        "beschrijven samenhang" in text.replace("\xa0", " ")
+    )

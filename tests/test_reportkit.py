@@ -143,6 +143,27 @@ def test_running_text_paragraphs_link_every_share_its_interval_and_n(tmp_path, m
     assert "81% mensen van een andere leeftijd (95%-BI 79,5 tot 82,7; n = 2.226)" in plat
 
 
+def test_colour_sentences_follow_the_assessment(tmp_path, monkeypatch):
+    """One sentence per colour; a colour without components says so; the remark on work
+    only when work is orange."""
+    report = _tree(tmp_path)
+    R = _load(report, monkeypatch, "plain")
+    text = str(R.kleuren_alinea())
+    assert text.startswith("Groen zijn in deze editie andere vormen van participatie (19 van")
+    assert "Oranje zijn werk (4 van de 25, 16%)" in text
+    assert "; zo richten enkele projecten zich op toeleiding naar werk, wat niet" in text
+    assert text.endswith("en rechten en burgerschap (0 van de 25, 0%).")
+    comp = report.parent / "results" / "2023" / "components.csv"
+    df = pd.read_csv(comp)
+    df.loc[df["code"] == "WERK", "kleur"] = "groen"
+    df.loc[df["kleur"] == "rood", "kleur"] = "oranje"
+    df.to_csv(comp, index=False)
+    text = str(_load(report, monkeypatch, "plain").kleuren_alinea())
+    assert "Groen zijn in deze editie werk (4 van de 25, 16%)" in text
+    assert "toeleiding naar werk" not in text
+    assert text.endswith(" Rood is geen enkele component.")
+
+
 @pytest.mark.parametrize("fmt", ["html", "pdf"])
 def test_every_link_has_an_anchor_in_the_appendix(tmp_path, monkeypatch, fmt):
     R = _load(_tree(tmp_path), monkeypatch, fmt)

@@ -97,6 +97,29 @@ class Getallen(RapportBasis):
                 items.append(f"{name} ({nl.aantal(n)} van de {nl.aantal(totaal)}, {nl.pct(share)})")
         return Md(nl.opsomming(items) if items else "geen enkele component")
 
+    def kleuren_alinea(self) -> Md:
+        """The components by colour, one sentence per colour (``geen enkele component`` when a
+        colour has none); the remark that only a few projects aim at work, not MDT in
+        general, only when work is orange."""
+        if self.componenten is None:
+            return Md(f"De beoordeling per component is {ONBEKEND}.")
+        kleuren = self.componenten.set_index("code")["kleur"] if "code" in self.componenten else {}
+        zinnen = []
+        for kleur, woord in (("groen", "Groen"), ("oranje", "Oranje"), ("rood", "Rood")):
+            k = int((self.componenten["kleur"] == kleur).sum())
+            waar = " in deze editie" if not zinnen else ""
+            if not k:
+                zinnen.append(f"{woord} is{waar} geen enkele component")
+                continue
+            zin = f"{woord} {nl.vorm(k, 'is', 'zijn')}{waar} {self.componenten_met_kleur(kleur)}"
+            if kleur == "oranje" and kleuren.get("WERK") == "oranje":
+                zin += (
+                    "; zo richten enkele projecten zich op toeleiding naar werk, wat niet voor "
+                    "MDT in het algemeen geldt"
+                )
+            zinnen.append(zin)
+        return Md(" ".join(f"{z}." for z in zinnen))
+
     def aantal_componenten(self) -> Md:
         """Number of components in the assessment table (normally 13)."""
         if self.componenten is None:

@@ -66,3 +66,7 @@ class Tekst(Meta):
     def nieuwkomers_onder_respondenten(self) -> Md:
         """Newcomers among the respondents of the final questionnaire, as whole sentences."""
         return Md(self.schrijver().nieuwkomers_aanwijzing())
+
+    def maatjes_alinea(self) -> Md:
+        """The buddy-match figures of the running text; withheld ones named with the reason."""
+        return Md(self.schrijver().maatjes_alinea())

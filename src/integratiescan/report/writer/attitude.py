@@ -75,7 +75,9 @@ class Houding(Basis):
         if per:
             zinnen.append(f"Per jongere scoorde {nl.opsomming(per)}.")
         if weg:
-            zinnen.append(self.niet_gepubliceerd(c, weg, _REDEN_GEPAARD, _houding_onderwerp))
+            zinnen.append(
+                self.niet_gepubliceerd(f"voor cohort {c}", weg, _REDEN_GEPAARD, _houding_onderwerp)
+            )
         return " ".join(zinnen)
 
     def _houding_verandering(self, change: Rij) -> str:

@@ -110,13 +110,14 @@ class Basis:
 
     def niet_gepubliceerd(
         self,
-        c: int,
+        waarvoor: str,
         rijen: list[tuple[str, Rij]],
         eigen_reden: str,
         onderwerp: Callable[[list[str]], str] = nl.opsomming,
     ) -> str:
-        """One sentence per reason that names the withheld figures of cohort *c* and says why:
-        ``De aandelen voor x en y publiceren we voor cohort 2022 niet, om te voorkomen ...``.
+        """One sentence per reason that names the withheld figures and says why: ``De aandelen
+        voor x en y publiceren we voor cohort 2022 niet, om te voorkomen ...`` (*waarvoor*:
+        ``voor cohort 2022``, ``in deze editie``).
 
         The figures themselves never go into the sentence they were withheld from; the
         reason is their own small base (*eigen_reden*) or the protection of another figure.
@@ -126,7 +127,7 @@ class Basis:
         for naam, rij in rijen:
             per_reden.setdefault(_omdat(rij, eigen_reden), []).append(naam)
         return " ".join(
-            f"{_zin(onderwerp(namen))} publiceren we voor cohort {c} niet, {reden}."
+            f"{_zin(onderwerp(namen))} publiceren we {waarvoor} niet, {reden}."
             for reden, namen in per_reden.items()
         )
 

@@ -92,7 +92,9 @@ class Ontmoeting(Basis):
         elif contacten is not None:
             weg.append((naam, contacten))
         if weg:
-            zinnen.append(self.niet_gepubliceerd(c, weg, _REDEN_VRAAG, _aandelen_voor))
+            zinnen.append(
+                self.niet_gepubliceerd(f"voor cohort {c}", weg, _REDEN_VRAAG, _aandelen_voor)
+            )
         return " ".join(zinnen)
 
     def ontmoeting_steun(self) -> list[str]:
@@ -217,7 +219,9 @@ class Ontmoeting(Basis):
         zinnen = [_LEAD, f"Cohort {c} is het enige cohort met gegevens"]
         zinnen[-1] += f": {nl.opsomming(levels)}." if levels else "."
         if weg:
-            zinnen.append(self.niet_gepubliceerd(c, weg, _REDEN_VRAAG, _aandelen_voor))
+            zinnen.append(
+                self.niet_gepubliceerd(f"voor cohort {c}", weg, _REDEN_VRAAG, _aandelen_voor)
+            )
         zinnen.append(
             "Oordeel: een verandering is nog niet te meten, want er is geen eerder cohort om "
             "mee te vergelijken."
