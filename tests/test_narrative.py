@@ -564,9 +564,9 @@ def test_running_text_2023_gives_every_share_with_its_interval_and_n():
 def test_running_text_2023_links_every_number_of_a_share_to_its_row():
     w = writer_of(RESULTS, link=lambda iid, t: f"[{t}](#ind-{iid})")
     text = w.ontmoeting_alinea()
-    for part in ("80%", "95%-BI 78,5 tot 81,5", "2.752"):
+    for part in ("80%", "95%-BI 78,5 tot 81,5", "n = 2.752"):
         assert f"[{part}](#ind-vl-leeftijd-c2022-alle)" in text, part
-    assert "n = [2.629](#ind-vl-graag-verandering-c2022-alle) jongeren met beide" in (
+    assert "[n = 2.629](#ind-vl-graag-verandering-c2022-alle) jongeren met beide" in (
         w.houding_alinea()
     )
 

@@ -128,8 +128,10 @@ def test_running_text_paragraphs_link_every_share_its_interval_and_n(tmp_path, m
     assert (
         "[81%](#ind-vl-leeftijd-c2022-alle) mensen van een andere leeftijd "
         "([95%-BI 79,5 tot 82,7](#ind-vl-leeftijd-c2022-alle); "
-        "n = [2.226](#ind-vl-leeftijd-c2022-alle))"
+        "[n = 2.226](#ind-vl-leeftijd-c2022-alle))"
     ) in text
+    # "n = 2.226" is one link text, so the report binds it with no-break spaces
+    assert "[n\xa0=\xa02.226](#ind-vl-leeftijd-c2022-alle)" in str(R.ontmoeting_alinea())
     houding = str(R.houding_alinea()).replace("\xa0", " ")
     assert "[+6 procentpunt](#ind-vl-graag-verandering-c2022-alle)" in houding
     nk = str(R.nieuwkomers_onder_respondenten())

@@ -104,8 +104,9 @@ class Basis:
     def bi_n(self, rij: Rij, wie: str = "") -> str:
         """``95%-BI 65,2 tot 68,7; n = 2.766``, both linked to the row: what goes with every
         survey share in running text (*wie* names the unit after n, e.g. ``jongeren``)."""
-        n = self._l(rij, nl.aantal(rij.n)) if rij.n is not None else None
-        basis = f"; n = {n}{f' {wie}' if wie else ''}" if n is not None else ""
+        # "n = " inside the link text, so the report binds it to the number (no line break)
+        n = self._l(rij, f"n = {nl.aantal(rij.n)}") if rij.n is not None else None
+        basis = f"; {n}{f' {wie}' if wie else ''}" if n is not None else ""
         return f"{self._l(rij, self.bi(rij))}{basis}"
 
     def niet_gepubliceerd(
