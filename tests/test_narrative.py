@@ -748,3 +748,16 @@ def test_buddy_paragraph_2023_keeps_its_figures(request):
         "groepsactiviteit was dat 10% tegen 22% (95%-BI −22,1 tot −2,1). Zulke verschillen "
         "beschrijven samenhang" in text.replace("\xa0", " ")
     )
+
+
+def test_running_text_without_questionnaire_rows_says_so_once_per_paragraph():
+    w = narrative.schrijver(frame(*_projects(25, 181, 13.8)))
+    assert w.ontmoeting_alinea() == (
+        "De jongerenvragenlijst van deze editie heeft geen cohort met antwoorden."
+    )
+    assert (
+        w.houding_alinea() == "Op deze stelling heeft deze editie geen antwoorden van een cohort."
+    )
+    assert "plek" not in w.ontmoeting_slot()
+    assert w.ontmoeting_vergelijking() == ""
+    assert w.maatjes_alinea() == ""

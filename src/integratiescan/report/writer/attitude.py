@@ -44,7 +44,7 @@ class Houding(Basis):
         n; the withheld figures named once, with the reason."""
         c = self.laatste
         if c is None:
-            return "De jongerenvragenlijst van deze editie heeft geen cohort met antwoorden."
+            return "Op deze stelling heeft deze editie geen antwoorden van een cohort."
         rij = {m: self.rij(f"vl-graag-{m}-c{c}-alle") for m in ("t0", "t1", "verandering")}
         weg: list[tuple[str, Rij]] = []
         zinnen = []
