@@ -117,7 +117,10 @@ def test_golden_small_edition_has_its_single_cohort_patterns():
     assert "omdat te weinig jongeren beide vragenlijsten invulden" not in text
     assert "Tot en met de peildatum zijn 60 koppelingen gestart" in text
     assert "geen duidelijk verschil (−10 procentpunt; 95%-BI −29,6 tot 3,7)" in text
-    assert "De gegevens steunen de stelling dus niet verder dan" in text
+    # no encounter share is published, so the overall verdict does not claim that MDT is a
+    # place where young people meet (the rule of Ontmoeting.ontmoeting_steun)
+    assert "De gepubliceerde cijfers van deze editie geven dus geen steun voor de stelling." in text
+    assert "plek waar" not in text.split("**Alles bij elkaar.**")[1].split("Voor het beleid")[0]
     assert "veroorzaakte" not in text  # nothing changed clearly, so no cause to discuss
 
 
@@ -509,3 +512,252 @@ def test_reads_csv_with_empty_cells(tmp_path):
     table = narrative.Tabel(narrative.lees_indicatoren(path))
     assert table.get("proj-scope-n").value == 181
     assert table.get("proj-scope-n").ci_low is None
+
+
+# ------------------------------------------- running-text paragraphs (report kit R.<method>())
+
+
+def writer_of(results: Path, edition: int = 2023, **kw):
+    """The writer of one edition's tables, as the report kit makes it."""
+    base = results / str(edition)
+    peildatum, thresholds = edition_settings(edition)
+    return narrative.schrijver(
+        base / "indicators.csv", base / "components.csv", thresholds, peildatum=peildatum, **kw
+    )
+
+
+# what a withheld figure put into a sentence built for a number looks like
+_GAT = re.compile(r"(zei|hield|was|scoorde|van|n =) niet gepubliceerd|onbekend|nan\b")
+
+
+def test_running_text_2023_gives_every_share_with_its_interval_and_n():
+    w = writer_of(RESULTS)
+    assert w.ontmoeting_alinea() == (
+        "In cohort 2022 zei 67% van de jongeren tijdens MDT mensen van een andere afkomst te "
+        "hebben ontmoet (95%-BI 65,2 tot 68,7; n = 2.766), 80% mensen van een andere leeftijd "
+        "(95%-BI 78,5 tot 81,5; n = 2.752) en 58% mensen met een ander opleidingsniveau "
+        "(95%-BI 56,2 tot 59,9; n = 2.732). Van alle jongeren in cohort 2022 hield 50% er "
+        "waardevolle contacten aan over (95%-BI 48,1 tot 51,9; n = 2.740)."
+    )
+    assert w.houding_alinea() == (
+        "In cohort 2022 was bij de start 62% (95%-BI 60,1 tot 63,8; n = 2.629) en na afloop "
+        "68% (95%-BI 66,2 tot 69,8; n = 2.629) het (helemaal) eens met de stelling. De "
+        "verandering van start tot afloop is een duidelijke toename: +6 procentpunt (95%-BI "
+        "4,4 tot 7,7; n = 2.629 jongeren met beide metingen). Per jongere scoorde 24% na "
+        "afloop hoger (95%-BI 22,3 tot 25,5; n = 2.629), 59% gelijk (95%-BI 57,4 tot 61,2; "
+        "n = 2.629) en 17% lager (95%-BI 15,5 tot 18,3; n = 2.629)."
+    )
+    # all three encounter shares have a lower bound of at least 50%: the claim is made
+    assert w.ontmoeting_steun() == ["andere afkomst", "andere leeftijd", "ander opleidingsniveau"]
+    assert w.ontmoeting_slot().startswith(
+        "MDT is dus voor de meeste jongeren een plek waar ze mensen met een andere achtergrond "
+        "tegenkomen: bij alle drie vragen ligt ook de ondergrens"
+    )
+    assert w.ontmoeting_vergelijking() == "De conclusie vergelijkt de cohorten."
+    assert w.nieuwkomers_aanwijzing() == (
+        "De jongerenvragenlijst geeft een aanwijzing: van de 2.828 jongeren uit cohort 2022 die "
+        "de eindvragenlijst invulden, waren er 303 zelf nieuwkomer (11%; 95%-BI 9,6 tot 11,9). "
+        "Dat is geen bereikcijfer, want wie de vragenlijst niet invulde, telt niet mee."
+    )
+
+
+def test_running_text_2023_links_every_number_of_a_share_to_its_row():
+    w = writer_of(RESULTS, link=lambda iid, t: f"[{t}](#ind-{iid})")
+    text = w.ontmoeting_alinea()
+    for part in ("80%", "95%-BI 78,5 tot 81,5", "n = 2.752"):
+        assert f"[{part}](#ind-vl-leeftijd-c2022-alle)" in text, part
+    assert "[n = 2.629](#ind-vl-graag-verandering-c2022-alle) jongeren met beide" in (
+        w.houding_alinea()
+    )
+
+
+def test_running_text_small_edition_names_the_withheld_figures_once(request):
+    w = writer_of(request.getfixturevalue("small_results"))
+    reden = "om te voorkomen dat een kleiner, niet gepubliceerd cijfer kan worden teruggerekend"
+    assert w.ontmoeting_alinea() == (
+        "De aandelen voor andere afkomst, andere leeftijd, ander opleidingsniveau en "
+        f"waardevolle contacten publiceren we voor cohort 2022 niet, {reden}."
+    )
+    assert w.houding_alinea() == (
+        "De instemming bij de start en na afloop, de verandering daartussen en hoe het "
+        f"antwoord per jongere veranderde publiceren we voor cohort 2022 niet, {reden}."
+    )
+    assert w.nieuwkomers_aanwijzing() == (
+        "Ook de jongerenvragenlijst geeft daar in deze editie geen aanwijzing voor: hoeveel "
+        "jongeren uit cohort 2022 de eindvragenlijst invulden en hoeveel van hen zelf "
+        f"nieuwkomer waren, publiceren we niet, {reden}."
+    )
+    # no published share supports "a place where most young people meet": no claim
+    assert w.ontmoeting_steun() == []
+    assert w.ontmoeting_slot() == (
+        "Ontmoetingen zouden vooroordelen en stereotypen kunnen verminderen, maar of dat "
+        "gebeurt, meten deze vragen niet."
+    )
+    assert w.ontmoeting_vergelijking() == ""  # one cohort: the conclusion compares none
+    for text in (w.ontmoeting_alinea(), w.houding_alinea(), w.nieuwkomers_aanwijzing()):
+        assert not _GAT.search(text.replace(reden, "")), text
+        assert "bereikcijfer" not in text and "95%-BI" not in text
+
+
+def _ontmoeting_rows(**withheld):
+    """Encounter rows of cohort 2022; a keyword ``<measure>=reason`` withholds that row."""
+    values = {
+        "afkomst": (67.0, 65.2, 68.7, 2766),
+        "leeftijd": (80.0, 78.5, 81.5, 2752),
+        "opleiding": (58.0, 56.2, 59.9, 2732),
+        "contacten": (50.0, 48.1, 51.9, 2740),
+    }
+    rows = []
+    for m, (v, lo, hi, n) in values.items():
+        iid = f"vl-{m}-c2022-alle"
+        if m in withheld:
+            rows.append(row(iid, None, suppressed=True, suppression_reason=withheld[m]))
+        else:
+            rows.append(row(iid, v, low=lo, high=hi, n=n))
+    return rows
+
+
+def test_withheld_share_is_left_out_of_the_sentence_and_named_with_its_reason():
+    df = frame(
+        *_ontmoeting_rows(
+            afkomst="gebaseerd op minder dan 10 personen",
+            contacten="secundair onderdrukt: voorkomt terugrekenen van vl-contacten-c2022-nkja",
+        )
+    )
+    w = narrative.schrijver(df)
+    assert w.ontmoeting_alinea() == (
+        "In cohort 2022 zei 80% van de jongeren tijdens MDT mensen van een andere leeftijd te "
+        "hebben ontmoet (95%-BI 78,5 tot 81,5; n = 2.752) en 58% mensen met een ander "
+        "opleidingsniveau (95%-BI 56,2 tot 59,9; n = 2.732). Het aandeel voor andere afkomst "
+        "publiceren we voor cohort 2022 niet, omdat te weinig jongeren de vraag beantwoordden. "
+        "Het aandeel voor waardevolle contacten publiceren we voor cohort 2022 niet, om te "
+        "voorkomen dat een kleiner, niet gepubliceerd cijfer kan worden teruggerekend."
+    )
+
+
+def test_claim_of_a_meeting_place_needs_a_lower_bound_of_at_least_half():
+    # only "andere leeftijd" has its whole interval at or above 50%
+    df = frame(
+        row("vl-afkomst-c2022-alle", 52.0, low=49.9, high=54.1, n=2000),
+        row("vl-leeftijd-c2022-alle", 53.0, low=50.0, high=56.0, n=1000),
+        row("vl-opleiding-c2022-alle", 40.0, low=37.0, high=43.0, n=1000),
+    )
+    w = narrative.schrijver(df)
+    assert w.ontmoeting_steun() == ["andere leeftijd"]
+    assert "bij de vraag over andere leeftijd ligt ook de ondergrens" in w.ontmoeting_slot()
+    df.loc[df["indicator_id"] == "vl-leeftijd-c2022-alle", "ci_low"] = 49.9
+    w = narrative.schrijver(df)
+    assert w.ontmoeting_steun() == []
+    assert "plek" not in w.ontmoeting_slot()
+    assert "meten deze vragen niet" in w.ontmoeting_slot()
+    # the overall verdict follows the same rule
+    assert "plek waar" not in genereer(df).conclusie_md()
+
+
+def test_unclear_attitude_change_in_running_text_is_no_clear_change():
+    df = frame(
+        row("vl-graag-t0-c2022-alle", 62.0, low=59.3, high=64.6, n=1250),
+        row("vl-graag-t1-c2022-alle", 63.0, low=60.3, high=65.6, n=1250),
+        row("vl-graag-verandering-c2022-alle", 1.0, "pp", low=-1.2, high=3.1, n=1250),
+        row(
+            "vl-graag-gelijk-c2022-alle",
+            None,
+            suppressed=True,
+            suppression_reason="gebaseerd op minder dan 10 personen",
+        ),
+    )
+    text = narrative.schrijver(df).houding_alinea()
+    assert (
+        "De verandering van start tot afloop, +1 procentpunt (95%-BI −1,2 tot 3,1; n = 1.250 "
+        "jongeren met beide metingen), is geen duidelijke verandering: het interval bevat ook "
+        "de nul." in text
+    )
+    assert (
+        "Het aandeel dat na afloop gelijk scoorde publiceren we voor cohort 2022 niet, omdat te "
+        "weinig jongeren beide vragenlijsten invulden." in text
+    )
+    assert "effect" not in text and "duidelijke toename" not in text
+
+
+def test_newcomer_sentence_is_one_coherent_text_when_the_count_is_withheld():
+    rows = [
+        row("vl-t1-n-c2022-alle", 250, "aantal", n=250),
+        row(
+            "vl-t1-n-c2022-nkja",
+            None,
+            "aantal",
+            suppressed=True,
+            suppression_reason="gebaseerd op minder dan 10 personen",
+        ),
+    ]
+    text = narrative.schrijver(frame(*rows)).nieuwkomers_aanwijzing()
+    assert text == (
+        "Ook de jongerenvragenlijst geeft daar geen cijfer voor: van de 250 jongeren uit cohort "
+        "2022 die de eindvragenlijst invulden, publiceren we niet hoeveel er zelf nieuwkomer "
+        "waren, omdat het om te weinig jongeren gaat."
+    )
+    assert narrative.schrijver(frame()).nieuwkomers_aanwijzing() == (
+        "Ook de jongerenvragenlijst van deze editie geeft daar geen cijfer voor."
+    )
+    # withheld to protect another figure: the question does not say there were few newcomers
+    rows[1]["suppression_reason"] = "secundair onderdrukt: voorkomt terugrekenen van x"
+    (q,) = genereer(frame(*rows), None).vragen
+    assert "zo weinig" not in q
+    assert (
+        "Van de 250 jongeren uit cohort 2022 die de eindvragenlijst invulden, wordt niet "
+        "gepubliceerd hoeveel er zelf nieuwkomer waren, om te voorkomen dat" in q
+    )
+
+
+def test_buddy_paragraph_leaves_withheld_figures_out_of_its_sentences():
+    klein = "gebaseerd op minder dan 10 personen"
+    secundair = "secundair onderdrukt: voorkomt terugrekenen van mt-geenklik-pct"
+    df = frame(
+        row("mt-koppelingen-n", 24, "aantal", n=24),
+        row("mt-3mnd-pct", 70.8, low=50.8, high=85.1, n=24),
+        row("mt-geenklik-pct", None, suppressed=True, suppression_reason=klein),
+        row("mt-geenklik-getraind-pct", None, suppressed=True, suppression_reason=secundair),
+        row("mt-geenklik-ongetraind-pct", None, suppressed=True, suppression_reason=secundair),
+        row(
+            "mt-geenklik-training-verschil-pp",
+            None,
+            "pp",
+            suppressed=True,
+            suppression_reason=klein,
+        ),
+    )
+    text = narrative.schrijver(df).maatjes_alinea()
+    assert text == (
+        "Tot en met de peildatum zijn 24 koppelingen gestart. Van de koppelingen die al "
+        "afgelopen zijn of al minstens drie maanden lopen, hield 71% minstens drie maanden "
+        "stand. Het aandeel beëindigde koppelingen dat stopte omdat het niet klikte en het "
+        "verschil tussen getrainde en ongetrainde maatjes publiceren we in deze editie niet, "
+        "omdat het om te weinig koppelingen gaat. Dat aandeel bij getrainde maatjes en dat "
+        "aandeel bij maatjes zonder training publiceren we in deze editie niet, om te "
+        "voorkomen dat een kleiner, niet gepubliceerd cijfer kan worden teruggerekend."
+    )
+    assert "samenhang" not in text  # no contrast shown, so no remark on it
+
+
+def test_buddy_paragraph_2023_keeps_its_figures(request):
+    text = writer_of(RESULTS).maatjes_alinea()
+    assert text.startswith("Tot en met de peildatum zijn 400 koppelingen gestart.")
+    assert (
+        "stopte 16% omdat het niet klikte: 10% bij getrainde maatjes en 24% bij maatjes zonder "
+        "training, een verschil van −14 procentpunt (95%-BI −25,0 tot −3,6). Met en zonder "
+        "groepsactiviteit was dat 10% tegen 22% (95%-BI −22,1 tot −2,1). Zulke verschillen "
+        "beschrijven samenhang" in text.replace("\xa0", " ")
+    )
+
+
+def test_running_text_without_questionnaire_rows_says_so_once_per_paragraph():
+    w = narrative.schrijver(frame(*_projects(25, 181, 13.8)))
+    assert w.ontmoeting_alinea() == (
+        "De jongerenvragenlijst van deze editie heeft geen cohort met antwoorden."
+    )
+    assert (
+        w.houding_alinea() == "Op deze stelling heeft deze editie geen antwoorden van een cohort."
+    )
+    assert "plek" not in w.ontmoeting_slot()
+    assert w.ontmoeting_vergelijking() == ""
+    assert w.maatjes_alinea() == ""

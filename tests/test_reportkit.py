@@ -104,6 +104,8 @@ def _everything_linked(R: rk.Rapport) -> str:
     for iid in R.tabel_.ids():
         parts += [str(R.num(iid)), str(R.n(iid)), str(R.bi(iid)), str(R.x_van_y(iid))]
     parts += [str(R.samenvatting()), str(R.conclusie()), str(R.vragen())]
+    parts += [str(R.ontmoeting_alinea()), str(R.ontmoeting_slot()), str(R.houding_alinea())]
+    parts.append(str(R.nieuwkomers_onder_respondenten()))
     parts += [str(R.figuur(f)) for f in rk.FIGUREN]
     for builder in (
         R.tabel_overzicht,
@@ -116,6 +118,52 @@ def _everything_linked(R: rk.Rapport) -> str:
         parts.append(rk.markdown_tabel(builder()))
     parts += [str(R.wijzigingen()), str(R.onthulling()), str(R.validatie())]
     return "\n".join(parts)
+
+
+def test_running_text_paragraphs_link_every_share_its_interval_and_n(tmp_path, monkeypatch):
+    """The paragraphs the qmd takes from the writer: each number of a share (value, interval,
+    n) links to that share's row; in plain output the same text without links."""
+    R = _load(_tree(tmp_path), monkeypatch, "html")
+    text = str(R.ontmoeting_alinea()).replace("\xa0", " ")  # nbsp inside "95%-BI a tot b"
+    assert (
+        "[81%](#ind-vl-leeftijd-c2022-alle) mensen van een andere leeftijd "
+        "([95%-BI 79,5 tot 82,7](#ind-vl-leeftijd-c2022-alle); "
+        "[n = 2.226](#ind-vl-leeftijd-c2022-alle))"
+    ) in text
+    # "n = 2.226" is one link text, so the report binds it with no-break spaces
+    assert "[n\xa0=\xa02.226](#ind-vl-leeftijd-c2022-alle)" in str(R.ontmoeting_alinea())
+    houding = str(R.houding_alinea()).replace("\xa0", " ")
+    assert "[+6 procentpunt](#ind-vl-graag-verandering-c2022-alle)" in houding
+    nk = str(R.nieuwkomers_onder_respondenten())
+    assert nk.startswith("De jongerenvragenlijst geeft een aanwijzing: van de [2.250](#ind-")
+    assert nk.endswith(
+        "Dat is geen bereikcijfer, want wie de vragenlijst niet invulde, telt niet mee."
+    )
+    plain = _load(_tree(tmp_path / "plain"), monkeypatch, "plain")
+    assert "](#" not in str(plain.ontmoeting_alinea()) + str(plain.houding_alinea())
+    plat = str(plain.ontmoeting_alinea()).replace("\xa0", " ")
+    assert "81% mensen van een andere leeftijd (95%-BI 79,5 tot 82,7; n = 2.226)" in plat
+
+
+def test_colour_sentences_follow_the_assessment(tmp_path, monkeypatch):
+    """One sentence per colour; a colour without components says so; the remark on work
+    only when work is orange."""
+    report = _tree(tmp_path)
+    R = _load(report, monkeypatch, "plain")
+    text = str(R.kleuren_alinea())
+    assert text.startswith("Groen zijn in deze editie andere vormen van participatie (19 van")
+    assert "Oranje zijn werk (4 van de 25, 16%)" in text
+    assert "; zo richten enkele projecten zich op toeleiding naar werk, wat niet" in text
+    assert text.endswith("en rechten en burgerschap (0 van de 25, 0%).")
+    comp = report.parent / "results" / "2023" / "components.csv"
+    df = pd.read_csv(comp)
+    df.loc[df["code"] == "WERK", "kleur"] = "groen"
+    df.loc[df["kleur"] == "rood", "kleur"] = "oranje"
+    df.to_csv(comp, index=False)
+    text = str(_load(report, monkeypatch, "plain").kleuren_alinea())
+    assert "Groen zijn in deze editie werk (4 van de 25, 16%)" in text
+    assert "toeleiding naar werk" not in text
+    assert text.endswith(" Rood is geen enkele component.")
 
 
 @pytest.mark.parametrize("fmt", ["html", "pdf"])

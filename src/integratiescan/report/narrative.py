@@ -152,6 +152,31 @@ class _Schrijver(Conclusie, Vragen):
     """The writer of one text: every part of :mod:`integratiescan.report.writer` together."""
 
 
+def schrijver(
+    indicatoren: pd.DataFrame | str | Path,
+    componenten: pd.DataFrame | str | Path | None = None,
+    drempels: Mapping[str, float] | None = None,
+    *,
+    peildatum: dt.date | str | None = None,
+    link: Link | None = None,
+    vorige_rondes: list[str] | None = None,
+) -> _Schrijver:
+    """The writer of one edition's text (arguments as :func:`genereer`); the report kit asks
+    it for the paragraphs of the running text that depend on what is published."""
+    indicator_df = lees_indicatoren(
+        indicatoren if isinstance(indicatoren, pd.DataFrame) else Path(indicatoren)
+    )
+    comp_df = None
+    if componenten is not None:
+        comp_df = lees_componenten(
+            componenten if isinstance(componenten, pd.DataFrame) else Path(componenten)
+        )
+    thresholds = dict(DEFAULT_THRESHOLDS)
+    if drempels:
+        thresholds.update({k: float(v) for k, v in drempels.items() if v is not None})
+    return _Schrijver(Tabel(indicator_df), comp_df, thresholds, peildatum, link, vorige_rondes)
+
+
 def genereer(
     indicatoren: pd.DataFrame | str | Path,
     componenten: pd.DataFrame | str | Path | None = None,
@@ -168,19 +193,19 @@ def genereer(
     :data:`DEFAULT_THRESHOLDS`. ``peildatum``: the reference date (date or ISO string), shown
     in the summary. ``link(indicator_id, text)``: optional wrapper for numbers from the table.
     """
-    indicator_df = lees_indicatoren(
-        indicatoren if isinstance(indicatoren, pd.DataFrame) else Path(indicatoren)
+    w = schrijver(
+        indicatoren,
+        componenten,
+        drempels,
+        peildatum=peildatum,
+        link=link,
+        vorige_rondes=vorige_rondes,
     )
-    comp_df = None
-    if componenten is not None:
-        comp_df = lees_componenten(
-            componenten if isinstance(componenten, pd.DataFrame) else Path(componenten)
-        )
-    thresholds = dict(DEFAULT_THRESHOLDS)
-    if drempels:
-        thresholds.update({k: float(v) for k, v in drempels.items() if v is not None})
-    w = _Schrijver(Tabel(indicator_df), comp_df, thresholds, peildatum, link, vorige_rondes)
+    return verhaal_van(w)
 
+
+def verhaal_van(w: _Schrijver) -> Verhaal:
+    """The summary, conclusion and follow-up questions of one writer."""
     samenvatting = [
         s
         for s in (

@@ -131,6 +131,7 @@ class RapportBasis:
         self.edition_config = _read_yaml(cfg_path.parent / "editions" / f"{self.edition}.yaml")
         self.synthetic = bool(synthetic) or _is_true(self.metadata.get("synthetic"))
         self._verhaal: narrative.Verhaal | None = None
+        self._schrijver: narrative._Schrijver | None = None
 
     def _rij(self, indicator_id: str) -> narrative.Rij | None:
         rij = self.tabel_.get(indicator_id)

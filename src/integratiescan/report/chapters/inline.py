@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from integratiescan import nlformat as nl
-from integratiescan.indicators.stats import wilson
 from integratiescan.report import narrative
 from integratiescan.report.chapters.base import RapportBasis
 from integratiescan.report.markdown import ONBEKEND, Md, md_code, md_tekst
@@ -98,27 +97,28 @@ class Getallen(RapportBasis):
                 items.append(f"{name} ({nl.aantal(n)} van de {nl.aantal(totaal)}, {nl.pct(share)})")
         return Md(nl.opsomming(items) if items else "geen enkele component")
 
-    def nieuwkomers_onder_respondenten(self) -> Md:
-        """Newcomers among the respondents of the final questionnaire, with its interval."""
-        c = self.laatste_cohort()
-        alle = self._rij(f"vl-t1-n-c{c}-alle") if c else None
-        nk = self._rij(f"vl-t1-n-c{c}-nkja") if c else None
-        if alle is None or nk is None or not alle.bruikbaar or not alle.value:
-            return Md("de vragenlijst van deze editie geeft daar geen cijfer voor.")
-        invul = nl.vorm(alle.value, "invulde", "invulden")
-        lead = (
-            f"van de {self._link(alle.id, nl.aantal(alle.value))} "
-            f"{nl.vorm(alle.value, 'jongere', 'jongeren')} uit cohort {c} die de "
-            f"eindvragenlijst {invul},"
-        )
-        if not nk.bruikbaar:
-            return Md(f"{lead} is het aantal nieuwkomers te klein om te publiceren.")
-        iv = wilson(int(round(nk.value)), int(round(alle.value)))
-        return Md(
-            f"{lead} {nl.vorm(nk.value, 'was', 'waren')} er "
-            f"{self._link(nk.id, nl.aantal(nk.value))} zelf nieuwkomer "
-            f"({nl.pct(100 * nk.value / alle.value)}; {nl.bi(100 * iv.low, 100 * iv.high)})."
-        )
+    def kleuren_alinea(self) -> Md:
+        """The components by colour, one sentence per colour (``geen enkele component`` when a
+        colour has none); the remark that only a few projects aim at work, not MDT in
+        general, only when work is orange."""
+        if self.componenten is None:
+            return Md(f"De beoordeling per component is {ONBEKEND}.")
+        kleuren = self.componenten.set_index("code")["kleur"] if "code" in self.componenten else {}
+        zinnen = []
+        for kleur, woord in (("groen", "Groen"), ("oranje", "Oranje"), ("rood", "Rood")):
+            k = int((self.componenten["kleur"] == kleur).sum())
+            waar = " in deze editie" if not zinnen else ""
+            if not k:
+                zinnen.append(f"{woord} is{waar} geen enkele component")
+                continue
+            zin = f"{woord} {nl.vorm(k, 'is', 'zijn')}{waar} {self.componenten_met_kleur(kleur)}"
+            if kleur == "oranje" and kleuren.get("WERK") == "oranje":
+                zin += (
+                    "; zo richten enkele projecten zich op toeleiding naar werk, wat niet voor "
+                    "MDT in het algemeen geldt"
+                )
+            zinnen.append(zin)
+        return Md(" ".join(f"{z}." for z in zinnen))
 
     def aantal_componenten(self) -> Md:
         """Number of components in the assessment table (normally 13)."""

@@ -101,6 +101,37 @@ class Basis:
     def bi(self, rij: Rij) -> str:
         return nl.bi(rij.ci_low, rij.ci_high)
 
+    def bi_n(self, rij: Rij, wie: str = "") -> str:
+        """``95%-BI 65,2 tot 68,7; n = 2.766``, both linked to the row: what goes with every
+        survey share in running text (*wie* names the unit after n, e.g. ``jongeren``)."""
+        # "n = " inside the link text, so the report binds it to the number (no line break)
+        n = self._l(rij, f"n = {nl.aantal(rij.n)}") if rij.n is not None else None
+        basis = f"; {n}{f' {wie}' if wie else ''}" if n is not None else ""
+        return f"{self._l(rij, self.bi(rij))}{basis}"
+
+    def niet_gepubliceerd(
+        self,
+        waarvoor: str,
+        rijen: list[tuple[str, Rij]],
+        eigen_reden: str,
+        onderwerp: Callable[[list[str]], str] = nl.opsomming,
+    ) -> str:
+        """One sentence per reason that names the withheld figures and says why: ``De aandelen
+        voor x en y publiceren we voor cohort 2022 niet, om te voorkomen ...`` (*waarvoor*:
+        ``voor cohort 2022``, ``in deze editie``).
+
+        The figures themselves never go into the sentence they were withheld from; the
+        reason is their own small base (*eigen_reden*) or the protection of another figure.
+        *onderwerp* turns the names of one group into the sentence's subject.
+        """
+        per_reden: dict[str, list[str]] = {}
+        for naam, rij in rijen:
+            per_reden.setdefault(_omdat(rij, eigen_reden), []).append(naam)
+        return " ".join(
+            f"{_zin(onderwerp(namen))} publiceren we {waarvoor} niet, {reden}."
+            for reden, namen in per_reden.items()
+        )
+
     def rij(self, indicator_id: str) -> Rij | None:
         return self.t.get(indicator_id)
 

@@ -24,8 +24,84 @@ _MAATJES_VERGELIJKING = (
 )
 
 
+#: Why a buddy-match figure is not published when its own base is small.
+_REDEN_MAATJES = "omdat het om te weinig koppelingen gaat"
+
+#: How the running text names a withheld buddy-match figure.
+_MAATJES_NAMEN = {
+    "mt-koppelingen-n": "het aantal gestarte koppelingen",
+    "mt-3mnd-pct": "het aandeel koppelingen dat minstens drie maanden standhield",
+    "mt-geenklik-pct": "het aandeel beëindigde koppelingen dat stopte omdat het niet klikte",
+    "mt-geenklik-getraind-pct": "dat aandeel bij getrainde maatjes",
+    "mt-geenklik-ongetraind-pct": "dat aandeel bij maatjes zonder training",
+    "mt-geenklik-training-verschil-pp": "het verschil tussen getrainde en ongetrainde maatjes",
+    "mt-geenklik-groep-pct": "dat aandeel met een groepsactiviteit",
+    "mt-geenklik-geengroep-pct": "dat aandeel zonder groepsactiviteit",
+    "mt-geenklik-groep-verschil-pp": "het verschil tussen koppelingen met en zonder "
+    "groepsactiviteit",
+}
+
+
 class Maatjes(Basis):
     """Buddy matches: summary line and verdict (a contrast is association, not proof)."""
+
+    def maatjes_alinea(self) -> str:
+        """The buddy-match figures for the running text. A withheld figure is left out of its
+        sentence and named once with the reason; the remark that a contrast is association
+        comes only with a contrast."""
+        r = {iid: self.rij(iid) for iid in _MAATJES_NAMEN}
+        ok = {iid: rij for iid, rij in r.items() if rij is not None and rij.bruikbaar}
+        zinnen = []
+        if total := ok.get("mt-koppelingen-n"):
+            zinnen.append(
+                f"Tot en met de peildatum {nl.vorm(total.value, 'is', 'zijn')} "
+                f"{self.aantal(total)} "
+                f"{nl.meervoud(total.value, 'koppeling', 'koppelingen', False)} gestart."
+            )
+        if duur := ok.get("mt-3mnd-pct"):
+            zinnen.append(
+                "Van de koppelingen die al afgelopen zijn of al minstens drie maanden lopen, "
+                f"hield {self.pct(duur)} minstens drie maanden stand."
+            )
+        contrast = False
+        klik = ok.get("mt-geenklik-pct")
+        a, b = ok.get("mt-geenklik-getraind-pct"), ok.get("mt-geenklik-ongetraind-pct")
+        training = ""
+        if a and b:
+            contrast = True
+            training = (
+                f"{self.pct(a)} bij getrainde maatjes en {self.pct(b)} bij maatjes zonder training"
+            )
+            if diff := ok.get("mt-geenklik-training-verschil-pp"):
+                training += f", een verschil van {self.pp(diff)} ({self._l(diff, self.bi(diff))})"
+        if klik:
+            lead = f"Van de beëindigde koppelingen stopte {self.pct(klik)} omdat het niet klikte"
+            zinnen.append(f"{lead}: {training}." if training else f"{lead}.")
+        elif training:
+            zinnen.append(
+                f"Dat een beëindigde koppeling stopte omdat het niet klikte, gold voor {training}."
+            )
+        g, gg = ok.get("mt-geenklik-groep-pct"), ok.get("mt-geenklik-geengroep-pct")
+        if g and gg:
+            contrast = True
+            groep = (
+                f"Met en zonder groepsactiviteit was dat {self.pct(g)} tegen {self.pct(gg)}"
+                if klik or training
+                else f"Met een groepsactiviteit stopte {self.pct(g)} van de beëindigde "
+                f"koppelingen omdat het niet klikte, zonder groepsactiviteit {self.pct(gg)}"
+            )
+            if diff := ok.get("mt-geenklik-groep-verschil-pp"):
+                groep += f" ({self._l(diff, self.bi(diff))})"
+            zinnen.append(f"{groep}.")
+        if contrast:
+            zinnen.append(
+                "Zulke verschillen beschrijven samenhang: maatjes die een training volgen, "
+                "kunnen ook op andere punten verschillen van maatjes die dat niet doen."
+            )
+        weg = [(_MAATJES_NAMEN[iid], rij) for iid, rij in r.items() if rij and iid not in ok]
+        if weg:
+            zinnen.append(self.niet_gepubliceerd("in deze editie", weg, _REDEN_MAATJES))
+        return " ".join(zinnen)
 
     def maatjes_samenvatting(self) -> str | None:
         klik = self.bruikbaar("mt-geenklik-pct")

@@ -29,29 +29,7 @@ class Conclusie(Componenten, Ontmoeting, Houding, Maatjes):
         zinnen = ["**Alles bij elkaar.**"]
         if per_deel:
             zinnen.append(f"Het oordeel per onderdeel is als volgt. {_zin('; '.join(per_deel))}.")
-        if hoger and not lager:
-            zinnen.append(
-                "De gegevens steunen de stelling dus in beperkte zin: MDT is een plek waar "
-                "jongeren met verschillende achtergronden elkaar ontmoeten, en waar ze iets "
-                "meten, gaat het de goede kant op."
-            )
-        elif hoger and lager:
-            zinnen.append(
-                "De gegevens geven dus een gemengd beeld: MDT is een plek waar jongeren met "
-                "verschillende achtergronden elkaar ontmoeten, maar niet alles wat gemeten is, "
-                "gaat de goede kant op."
-            )
-        elif lager:
-            zinnen.append(
-                "De gegevens steunen de stelling dus niet verder dan dat MDT een plek is waar "
-                "jongeren met verschillende achtergronden elkaar ontmoeten; wat gemeten is, "
-                "gaat eerder de verkeerde kant op."
-            )
-        else:
-            zinnen.append(
-                "De gegevens steunen de stelling dus niet verder dan dat MDT een plek is waar "
-                "jongeren met verschillende achtergronden elkaar ontmoeten."
-            )
+        zinnen.append(self._stelling(bool(hoger), bool(lager), bool(self.ontmoeting_steun())))
         zinnen.append(
             "Wat ze niet kunnen laten zien, is dat MDT de integratie van nieuwkomers "
             "bevordert. Er is geen vergelijkingsgroep van jongeren zonder MDT. De vragenlijsten "
@@ -66,6 +44,46 @@ class Conclusie(Componenten, Ontmoeting, Houding, Maatjes):
             "vergeleken met nieuwkomers die niet aan MDT meedoen."
         )
         return " ".join(zinnen)
+
+    @staticmethod
+    def _stelling(hoger: bool, lager: bool, ontmoeten: bool) -> str:
+        """How far the data support the central claim. That MDT is a place where young people
+        with different backgrounds meet is said only when the encounter shares support it
+        (:meth:`Ontmoeting.ontmoeting_steun`, the rule of the encounter section)."""
+        plek = "MDT is een plek waar jongeren met verschillende achtergronden elkaar ontmoeten"
+        if hoger and not lager:
+            return (
+                f"De gegevens steunen de stelling dus in beperkte zin: {plek}, en waar ze iets "
+                "meten, gaat het de goede kant op."
+                if ontmoeten
+                else "De gegevens steunen de stelling dus in beperkte zin: waar ze iets meten, "
+                "gaat het de goede kant op."
+            )
+        if hoger and lager:
+            return (
+                f"De gegevens geven dus een gemengd beeld: {plek}, maar niet alles wat gemeten "
+                "is, gaat de goede kant op."
+                if ontmoeten
+                else "De gegevens geven dus een gemengd beeld: niet alles wat gemeten is, gaat "
+                "de goede kant op."
+            )
+        verder = (
+            "niet verder dan dat MDT een plek is waar jongeren met verschillende achtergronden "
+            "elkaar ontmoeten"
+        )
+        if lager:
+            return (
+                f"De gegevens steunen de stelling dus {verder}; wat gemeten is, gaat eerder de "
+                "verkeerde kant op."
+                if ontmoeten
+                else "De gegevens steunen de stelling dus niet; wat gemeten is, gaat eerder de "
+                "verkeerde kant op."
+            )
+        return (
+            f"De gegevens steunen de stelling dus {verder}."
+            if ontmoeten
+            else "De gepubliceerde cijfers van deze editie geven dus geen steun voor de stelling."
+        )
 
     def conclusie(self) -> list[str]:
         paragraphs: list[str] = []

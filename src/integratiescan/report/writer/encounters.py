@@ -15,6 +15,31 @@ _OORDEEL_ITEMS = (
 )
 
 
+# The encounter items of the running text: (measure, whom they met, short name of the share).
+_ONTMOET = (
+    ("afkomst", "mensen van een andere afkomst", "andere afkomst"),
+    ("leeftijd", "mensen van een andere leeftijd", "andere leeftijd"),
+    ("opleiding", "mensen met een ander opleidingsniveau", "ander opleidingsniveau"),
+)
+_CONTACTEN = ("contacten", "waardevolle contacten")
+_KORT = {m: naam for m, _wie, naam in _ONTMOET} | {_CONTACTEN[0]: _CONTACTEN[1]}
+
+#: Why a questionnaire share is not published when its own base is small.
+_REDEN_VRAAG = "omdat te weinig jongeren de vraag beantwoordden"
+
+#: The lower bound of the 95% interval a share of an encounter item needs before the text
+#: says that MDT is a place where most young people meet others (see :meth:`ontmoeting_steun`).
+_MEESTE_ONDERGRENS = 50.0
+
+
+def _aandelen_voor(namen: list[str]) -> str:
+    """Subject of the sentence on withheld shares: ``het aandeel voor x`` / ``de aandelen voor
+    x en y``."""
+    if len(namen) == 1:
+        return f"het aandeel voor {namen[0]}"
+    return f"de aandelen voor {nl.opsomming(namen)}"
+
+
 _LEAD = (
     "**Ontmoeting (social bridges).** De jongerenvragenlijst vraagt jongeren na afloop "
     "wie ze tijdens MDT hebben ontmoet en of ze er waardevolle contacten aan overhielden."
@@ -32,6 +57,95 @@ def _aantal_vragen(k: int, totaal: int) -> str:
 
 class Ontmoeting(Basis):
     """Encounters: the latest cohort's shares and the comparison with the cohort before."""
+
+    def ontmoeting_alinea(self) -> str:
+        """The encounter shares of the latest cohort for the running text: each published share
+        with its 95% interval and n; the withheld ones named once, with the reason."""
+        c = self.laatste
+        if c is None:
+            return "De jongerenvragenlijst van deze editie heeft geen cohort met antwoorden."
+        delen, weg = [], []
+        for m, wie, naam in _ONTMOET:
+            rij = self.rij(f"vl-{m}-c{c}-alle")
+            if rij is None:
+                continue
+            if rij.bruikbaar:
+                delen.append((rij, wie))
+            else:
+                weg.append((naam, rij))
+        zinnen = []
+        if delen:
+            (eerste, wie), rest = delen[0], delen[1:]
+            lijst = [
+                f"{self.pct(eerste)} van de jongeren tijdens MDT {wie} te hebben ontmoet "
+                f"({self.bi_n(eerste)})",
+                *(f"{self.pct(r)} {w} ({self.bi_n(r)})" for r, w in rest),
+            ]
+            zinnen.append(f"In cohort {c} zei {nl.opsomming(lijst)}.")
+        m, naam = _CONTACTEN
+        contacten = self.rij(f"vl-{m}-c{c}-alle")
+        if contacten is not None and contacten.bruikbaar:
+            zinnen.append(
+                f"Van alle jongeren in cohort {c} hield {self.pct(contacten)} er waardevolle "
+                f"contacten aan over ({self.bi_n(contacten)})."
+            )
+        elif contacten is not None:
+            weg.append((naam, contacten))
+        if weg:
+            zinnen.append(
+                self.niet_gepubliceerd(f"voor cohort {c}", weg, _REDEN_VRAAG, _aandelen_voor)
+            )
+        return " ".join(zinnen)
+
+    def ontmoeting_steun(self) -> list[str]:
+        """The encounter items that show MDT is a place where most young people meet people
+        with another background.
+
+        Rule: an item counts when its share for all young people of the latest cohort is
+        published and the lower bound of its 95% interval is at least 50% (so "most" holds
+        even at the low end of the interval). Returns the items' short names; an empty list
+        means the published figures do not support the claim, and the text leaves it out.
+        """
+        c = self.laatste
+        if c is None:
+            return []
+        steun = []
+        for m, _wie, naam in _ONTMOET:
+            rij = self.bruikbaar(f"vl-{m}-c{c}-alle")
+            if rij is not None and rij.ci_low is not None and rij.ci_low >= _MEESTE_ONDERGRENS:
+                steun.append(naam)
+        return steun
+
+    def ontmoeting_slot(self) -> str:
+        """The closing sentences of the encounter section: the claim only when
+        :meth:`ontmoeting_steun` finds support, and always that prejudice is not measured."""
+        steun = self.ontmoeting_steun()
+        niet_gemeten = "maar of dat gebeurt, meten deze vragen niet."
+        if not steun:
+            return (
+                "Ontmoetingen zouden vooroordelen en stereotypen kunnen verminderen, "
+                f"{niet_gemeten}"
+            )
+        totaal = len(_ONTMOET)
+        waar = (
+            f"bij alle {nl.telwoord(totaal)} vragen"
+            if len(steun) == totaal
+            else f"bij de vraag over {nl.opsomming(steun)}"
+            if len(steun) == 1
+            else f"bij de vragen over {nl.opsomming(steun)}"
+        )
+        return (
+            "MDT is dus voor de meeste jongeren een plek waar ze mensen met een andere "
+            f"achtergrond tegenkomen: {waar} ligt ook de ondergrens van het "
+            "95%-betrouwbaarheidsinterval op of boven de helft. Dat zou vooroordelen en "
+            f"stereotypen kunnen verminderen, {niet_gemeten}"
+        )
+
+    def ontmoeting_vergelijking(self) -> str:
+        """Where the cohorts are compared: only when there is an earlier cohort."""
+        if self.vorige is None:
+            return ""
+        return "De conclusie vergelijkt de cohorten."
 
     def ontmoeting_samenvatting(self) -> list[str]:
         c = self.laatste
@@ -93,19 +207,26 @@ class Ontmoeting(Basis):
         return " ".join(zinnen), oordeel
 
     def _ontmoeting_een_cohort(self, c: int, items: list[tuple[str, str]]) -> tuple[str, str]:
-        """With one cohort only: its levels, and no verdict on change yet."""
-        levels = []
+        """With one cohort only: its levels (withheld ones named with the reason), and no
+        verdict on change yet."""
+        levels, weg = [], []
         for m, lbl in items:
-            r = self.bruikbaar(f"vl-{m}-c{c}-alle")
-            if r:
+            r = self.rij(f"vl-{m}-c{c}-alle")
+            if r is not None and r.bruikbaar:
                 levels.append(f"{lbl} {self.pct(r)} ({self.bi(r)}; n = {nl.aantal(r.n)})")
-        text = (
-            f"{_LEAD} Cohort {c} is het enige cohort met gegevens: "
-            f"{nl.opsomming(levels) or 'de aandelen zijn niet gepubliceerd'}. "
+            elif r is not None:
+                weg.append((_KORT.get(m, lbl), r))
+        zinnen = [_LEAD, f"Cohort {c} is het enige cohort met gegevens"]
+        zinnen[-1] += f": {nl.opsomming(levels)}." if levels else "."
+        if weg:
+            zinnen.append(
+                self.niet_gepubliceerd(f"voor cohort {c}", weg, _REDEN_VRAAG, _aandelen_voor)
+            )
+        zinnen.append(
             "Oordeel: een verandering is nog niet te meten, want er is geen eerder cohort om "
             "mee te vergelijken."
         )
-        return text, "nog niet te meten (één cohort)"
+        return " ".join(zinnen), "nog niet te meten (één cohort)"
 
     def _ontmoeting_groepen(
         self, items: list[tuple[str, str]], c: int, v: int

@@ -4,11 +4,14 @@ interval (or, for a complete count, by the count itself)."""
 from __future__ import annotations
 
 from integratiescan import nlformat as nl
-from integratiescan.indicators.stats import wilson
-from integratiescan.report.rows import richting_verandering
-from integratiescan.report.writer.base import _zin
+from integratiescan.indicators.stats import Interval, wilson
+from integratiescan.report.rows import Rij, richting_verandering
+from integratiescan.report.writer.base import _REDEN_SECUNDAIR, _omdat, _zin
 from integratiescan.report.writer.encounters import Ontmoeting
 from integratiescan.report.writer.projects import Projecten
+
+#: Why a count of respondents is not published when it is itself small.
+_REDEN_AANTAL = "omdat het om te weinig jongeren gaat"
 
 
 class Vragen(Projecten, Ontmoeting):
@@ -59,6 +62,48 @@ class Vragen(Projecten, Ontmoeting):
             "wat kan training van maatjes daaraan bijdragen?"
         )
 
+    def _t1_lead(self, c: int, alle: Rij) -> str:
+        """``van de 2.828 jongeren uit cohort 2022 die de eindvragenlijst invulden,``"""
+        return (
+            f"van de {self.aantal(alle)} {nl.vorm(alle.value, 'jongere', 'jongeren')} uit "
+            f"cohort {c} die de eindvragenlijst {nl.vorm(alle.value, 'invulde', 'invulden')},"
+        )
+
+    def _nieuwkomers_aandeel(self, alle: Rij, nk: Rij) -> tuple[str, Interval]:
+        """Newcomers as a share of the final-questionnaire respondents, with the Wilson
+        interval of that share (the table has counts only)."""
+        interval = wilson(int(round(nk.value)), int(round(alle.value)))
+        share = 100.0 * nk.value / alle.value
+        return f"{nl.pct(share)}; {nl.bi(100 * interval.low, 100 * interval.high)}", interval
+
+    def nieuwkomers_aanwijzing(self) -> str:
+        """What the questionnaire says about newcomers as participants, as one coherent text
+        in every case; the warning that it is no reach figure only when there is a figure."""
+        c = self.laatste
+        alle = self.rij(f"vl-t1-n-c{c}-alle") if c is not None else None
+        nk = self.rij(f"vl-t1-n-c{c}-nkja") if c is not None else None
+        if c is None or alle is None or nk is None:
+            return "Ook de jongerenvragenlijst van deze editie geeft daar geen cijfer voor."
+        if not alle.bruikbaar or not alle.value:
+            return (
+                "Ook de jongerenvragenlijst geeft daar in deze editie geen aanwijzing voor: "
+                f"hoeveel jongeren uit cohort {c} de eindvragenlijst invulden en hoeveel van "
+                f"hen zelf nieuwkomer waren, publiceren we niet, {_omdat(alle, _REDEN_AANTAL)}."
+            )
+        lead = self._t1_lead(c, alle)
+        if not nk.bruikbaar:
+            return (
+                f"Ook de jongerenvragenlijst geeft daar geen cijfer voor: {lead} publiceren we "
+                f"niet hoeveel er zelf nieuwkomer waren, {_omdat(nk, _REDEN_AANTAL)}."
+            )
+        aandeel, _ = self._nieuwkomers_aandeel(alle, nk)
+        return (
+            f"De jongerenvragenlijst geeft een aanwijzing: {lead} "
+            f"{nl.vorm(nk.value, 'was', 'waren')} er {self.aantal(nk)} zelf nieuwkomer "
+            f"({aandeel}). Dat is geen bereikcijfer, want wie de vragenlijst niet invulde, "
+            "telt niet mee."
+        )
+
     def vraag_nieuwkomers(self) -> str | None:
         """Newcomers among the respondents of the final questionnaire: not a reach figure."""
         c = self.laatste
@@ -73,23 +118,23 @@ class Vragen(Projecten, Ontmoeting):
             " Bereikt MDT genoeg jonge nieuwkomers als deelnemer, en hoe kan dat beter? Daarvoor "
             "is een telling van deelnemers nodig; de vragenlijst telt alleen wie hem invulde."
         )
-        lead = (
-            f"Van de {self.aantal(alle)} {nl.vorm(alle.value, 'jongere', 'jongeren')} uit "
-            f"cohort {c} die de eindvragenlijst {nl.vorm(alle.value, 'invulde', 'invulden')},"
-        )
+        lead = _zin(self._t1_lead(c, alle))
         if not nk.bruikbaar:
+            waarom = (
+                f"wordt niet gepubliceerd hoeveel er zelf nieuwkomer waren, {_REDEN_SECUNDAIR}"
+                if nk.secundair
+                else "waren er zo weinig zelf nieuwkomer dat hun aantal niet wordt gepubliceerd"
+            )
             return (
-                f"{lead} waren er zo weinig zelf nieuwkomer dat hun aantal niet wordt "
-                "gepubliceerd; aan de signaalwaarde van "
+                f"{lead} {waarom}; aan de signaalwaarde van "
                 f"{nl.pct(limit)} is het daarom niet te toetsen.{question}"
             )
-        interval = wilson(int(round(nk.value)), int(round(alle.value)))
+        aandeel, interval = self._nieuwkomers_aandeel(alle, nk)
         if 100.0 * interval.high >= limit:
             return None
-        share = 100.0 * nk.value / alle.value
         return (
             f"{lead} {nl.vorm(nk.value, 'was', 'waren')} er {self.aantal(nk)} zelf nieuwkomer "
-            f"({nl.pct(share)}; {nl.bi(100 * interval.low, 100 * interval.high)}; het hele "
+            f"({aandeel}; het hele "
             f"interval ligt onder de signaalwaarde van {nl.pct(limit)}).{question}"
         )
 
