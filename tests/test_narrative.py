@@ -580,7 +580,7 @@ def test_running_text_small_edition_names_the_withheld_figures_once(request):
     )
     assert w.houding_alinea() == (
         "De instemming bij de start en na afloop, de verandering daartussen en hoe het "
-        f"antwoord per jongere veranderde publiceren we voor cohort 2022 niet, {reden}."
+        f"antwoord per jongere veranderde, publiceren we voor cohort 2022 niet, {reden}."
     )
     assert w.nieuwkomers_aanwijzing() == (
         "Ook de jongerenvragenlijst geeft daar in deze editie geen aanwijzing voor: hoeveel "
@@ -673,7 +673,7 @@ def test_unclear_attitude_change_in_running_text_is_no_clear_change():
         "de nul." in text
     )
     assert (
-        "Het aandeel dat na afloop gelijk scoorde publiceren we voor cohort 2022 niet, omdat te "
+        "Het aandeel dat na afloop gelijk scoorde, publiceren we voor cohort 2022 niet, omdat te "
         "weinig jongeren beide vragenlijsten invulden." in text
     )
     assert "effect" not in text and "duidelijke toename" not in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 
 import pandas as pd
@@ -14,6 +15,10 @@ from integratiescan.report.rows import REDEN_SECUNDAIR, Rij, Tabel
 Link = Callable[[str, str], str]
 
 _NIET_GEPUBLICEERD = "niet gepubliceerd"
+
+#: A subject whose last part is a clause ("hoe het antwoord veranderde", "het aandeel dat
+#: hoger scoorde"): it ends in that clause's verb.
+_BIJZIN = re.compile(r"(?:^|, | en )(?:hoe |hoeveel |wie |wat |of |het aandeel dat )[^,]*$", re.I)
 
 #: Why a row withheld by secondary suppression is not published (docs/disclosure.md).
 _REDEN_SECUNDAIR = REDEN_SECUNDAIR
@@ -127,10 +132,14 @@ class Basis:
         per_reden: dict[str, list[str]] = {}
         for naam, rij in rijen:
             per_reden.setdefault(_omdat(rij, eigen_reden), []).append(naam)
-        return " ".join(
-            f"{_zin(onderwerp(namen))} publiceren we {waarvoor} niet, {reden}."
-            for reden, namen in per_reden.items()
-        )
+        zinnen = []
+        for reden, namen in per_reden.items():
+            subject = _zin(onderwerp(namen))
+            # a subject that ends in a clause ("hoe het antwoord veranderde") ends in its verb:
+            # a comma keeps it apart from "publiceren"
+            komma = "," if _BIJZIN.search(subject) else ""
+            zinnen.append(f"{subject}{komma} publiceren we {waarvoor} niet, {reden}.")
+        return " ".join(zinnen)
 
     def rij(self, indicator_id: str) -> Rij | None:
         return self.t.get(indicator_id)
