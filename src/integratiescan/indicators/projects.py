@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..audit.programs import HIDDEN
 from ..intake import contract
 from ..relations import COUNT_FIELDS, Relation
 from ..relations import Cell as CountCell
@@ -319,7 +320,8 @@ class ProjectTable:
     cohorts: dict[str, list[int]] | None = None  # cohorts with respondents, per project
 
 
-HIDDEN = "hidden"  # internal column: a per-cohort part, never published
+# HIDDEN (imported): the internal column of a per-cohort part, never published; the audit
+# reads the same column
 KNOWN_ZERO = "known_zero"
 
 
