@@ -116,6 +116,10 @@ def test_a_share_with_its_n_is_a_numerator() -> None:
     )
     assert da.text_findings("groep A: 57,1% (n = 7)", published, "fig.json")
     assert not da.text_findings("groep B: 50,0% (n = 20)", published, "fig.json")
+    # the "95%" of an interval is no share, also with the report's non-breaking hyphen
+    for bi in ("95%-BI", "95%\u2011BI"):
+        text = f"groep B: 50,0% ({bi} 30,0 tot 70,0; n = 20)"
+        assert not da.text_findings(text, published, "fig.json"), bi
 
 
 def test_report_html_naming_a_withheld_row_with_a_number_fails_and_is_removed(tmp_path) -> None:

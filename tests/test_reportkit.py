@@ -124,7 +124,8 @@ def test_running_text_paragraphs_link_every_share_its_interval_and_n(tmp_path, m
     """The paragraphs the qmd takes from the writer: each number of a share (value, interval,
     n) links to that share's row; in plain output the same text without links."""
     R = _load(_tree(tmp_path), monkeypatch, "html")
-    text = str(R.ontmoeting_alinea()).replace("\xa0", " ")  # nbsp inside "95%-BI a tot b"
+    # no-break spaces and the non-breaking hyphen inside "95%-BI a tot b" (checked below)
+    text = str(R.ontmoeting_alinea()).replace("\xa0", " ").replace("\u2011", "-")
     assert (
         "[81%](#ind-vl-leeftijd-c2022-alle) mensen van een andere leeftijd "
         "([95%-BI 79,5 tot 82,7](#ind-vl-leeftijd-c2022-alle); "
@@ -132,6 +133,8 @@ def test_running_text_paragraphs_link_every_share_its_interval_and_n(tmp_path, m
     ) in text
     # "n = 2.226" is one link text, so the report binds it with no-break spaces
     assert "[n\xa0=\xa02.226](#ind-vl-leeftijd-c2022-alle)" in str(R.ontmoeting_alinea())
+    # and no line may end in "95%-" either: the hyphen is U+2011
+    assert "[95%\u2011BI\xa079,5\xa0tot\xa082,7](#ind-" in str(R.ontmoeting_alinea())
     houding = str(R.houding_alinea()).replace("\xa0", " ")
     assert "[+6 procentpunt](#ind-vl-graag-verandering-c2022-alle)" in houding
     nk = str(R.nieuwkomers_onder_respondenten())
@@ -141,7 +144,7 @@ def test_running_text_paragraphs_link_every_share_its_interval_and_n(tmp_path, m
     )
     plain = _load(_tree(tmp_path / "plain"), monkeypatch, "plain")
     assert "](#" not in str(plain.ontmoeting_alinea()) + str(plain.houding_alinea())
-    plat = str(plain.ontmoeting_alinea()).replace("\xa0", " ")
+    plat = str(plain.ontmoeting_alinea()).replace("\xa0", " ").replace("\u2011", "-")
     assert "81% mensen van een andere leeftijd (95%-BI 79,5 tot 82,7; n = 2.226)" in plat
 
 

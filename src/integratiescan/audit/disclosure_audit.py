@@ -496,7 +496,7 @@ def published_table(csv_path: str | Path, json_path: str | Path) -> pd.DataFrame
 
 
 _PCT_N = re.compile(
-    r"(\d{1,3}(?:,\d+)?)\s?%(?!-BI)[^()%]{0,40}?\(?\s*n\s*=\s*(\d{1,3}(?:\.\d{3})*)"
+    r"(\d{1,3}(?:,\d+)?)\s?%(?![-\u2011]BI)[^()%]{0,40}?\(?\s*n\s*=\s*(\d{1,3}(?:\.\d{3})*)"
 )
 _N = re.compile(r"\bn\s*=\s*(\d{1,3}(?:\.\d{3})*)")
 

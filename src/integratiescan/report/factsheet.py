@@ -31,7 +31,7 @@ from .. import nlformat as nl
 from ..buildinfo import git_commit
 from ..intake.contract import PROJECTEN
 from . import kit, narrative
-from .markdown import _REGELEINDE, md_tekst
+from .markdown import _REGELEINDE, BI, md_tekst
 from .rows import rij_uit_record
 
 #: The contract's pattern of a project id: the only text that may become a file name.
@@ -54,9 +54,6 @@ STATUS_LABELS = {
     "VOORTIJDIG_GESTOPT": "voortijdig gestopt",
 }
 STREEP = "–"
-#: "95%-BI" with a non-breaking hyphen (U+2011, in the bundled fonts): a narrow column or a
-#: line end must not split it into "95%-" and "BI".
-BI = "95%\u2011BI"
 
 
 def project_id(value: object) -> str:

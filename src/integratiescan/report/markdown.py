@@ -23,10 +23,13 @@ _KLEIN = 'typst:text:size="8.5pt"'
 
 
 NBSP = "\u00a0"
-# Spaces a line must never break at: inside a confidence interval ("95%-BI 4,4 tot 7,7"),
-# between a number and its unit ("+6 procentpunt") and in "n = 2.766".
+#: "95%-BI" with a non-breaking hyphen (U+2011, in the bundled fonts): a line end or a narrow
+#: column must not split it into "95%-" and "BI".
+BI = "95%\u2011BI"
+# Where a line must never break: inside a confidence interval ("95%-BI 4,4 tot 7,7", its
+# hyphen too), between a number and its unit ("+6 procentpunt") and in "n = 2.766".
 _VAST = (
-    (re.compile(r"95%-BI (?=[−\-+]?\d)"), f"95%-BI{NBSP}"),
+    (re.compile(r"95%-BI (?=[−\-+]?\d)"), f"{BI}{NBSP}"),
     (re.compile(r"(?<=\d%) tot (?=[−\-+]?\d)|(?<=\d) tot (?=[−\-+]?\d)"), f"{NBSP}tot{NBSP}"),
     (re.compile(r"(?<=\d) (?=procentpunt)"), NBSP),
     (re.compile(r"\bn = (?=\d)"), f"n{NBSP}={NBSP}"),
