@@ -8,6 +8,8 @@ import base64
 import json
 import os
 import re
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,19 +117,30 @@ class _Kernel:
             shutdown_kernel="immediate",
             resources={"metadata": {"path": str(doc_dir)}},
         )
+        self._sockets: Path | None = None
         self.env = env
         self._ctx = None
         self.index = 0
         self.record: list[list[Any]] | None = None  # ["code", outputs] / ["inline", values]
 
     def __enter__(self) -> _Kernel:
+        # Unix sockets in a folder of its own instead of TCP ports: a port that jupyter_client
+        # picked and let go can be taken by another process before the kernel binds it (the
+        # kernel then dies before replying; seen with many kernels starting at once)
+        self._sockets = Path(tempfile.mkdtemp(prefix="integratiescan-kernel-"))
+        km = self.client.create_kernel_manager()
+        km.transport, km.ip = "ipc", str(self._sockets / "kernel")
         self._ctx = self.client.setup_kernel(env=self.env)
         self._ctx.__enter__()
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if self._ctx is not None:
-            self._ctx.__exit__(*exc)
+        try:
+            if self._ctx is not None:
+                self._ctx.__exit__(*exc)
+        finally:
+            if self._sockets is not None:
+                shutil.rmtree(self._sockets, ignore_errors=True)
 
     def run(self, code: str) -> list[dict[str, Any]]:
         """Execute one cell; return its outputs."""
