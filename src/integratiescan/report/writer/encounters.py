@@ -6,16 +6,7 @@ from integratiescan import nlformat as nl
 from integratiescan.report.rows import Rij, richting_aandelen
 from integratiescan.report.writer.base import Basis, _zin
 
-# Items of the verdict on encounters: (measure, short label as in the key-figures table).
-_OORDEEL_ITEMS = (
-    ("afkomst", "andere afkomst ontmoet"),
-    ("leeftijd", "andere leeftijd ontmoet"),
-    ("opleiding", "ander opleidingsniveau ontmoet"),
-    ("contacten", "waardevolle contacten overgehouden"),
-)
-
-
-# The encounter items of the running text: (measure, whom they met, short name of the share).
+# The encounter items, defined once: (measure, whom they met, short name of the share).
 _ONTMOET = (
     ("afkomst", "mensen van een andere afkomst", "andere afkomst"),
     ("leeftijd", "mensen van een andere leeftijd", "andere leeftijd"),
@@ -23,6 +14,12 @@ _ONTMOET = (
 )
 _CONTACTEN = ("contacten", "waardevolle contacten")
 _KORT = {m: naam for m, _wie, naam in _ONTMOET} | {_CONTACTEN[0]: _CONTACTEN[1]}
+
+# Items of the verdict on encounters: (measure, short label as in the key-figures table).
+_OORDEEL_ITEMS = (
+    *((m, f"{naam} ontmoet") for m, _wie, naam in _ONTMOET),
+    (_CONTACTEN[0], f"{_CONTACTEN[1]} overgehouden"),
+)
 
 #: Why a questionnaire share is not published when its own base is small.
 _REDEN_VRAAG = "omdat te weinig jongeren de vraag beantwoordden"
