@@ -118,7 +118,7 @@ th button{font:inherit;font-weight:bold;background:none;border:0;padding:0;curso
 color:inherit;text-decoration:underline dotted}
 th button:focus-visible{outline:2px solid #0050b3;outline-offset:2px}
 .notice{border:2px solid #b87d00;background:#fff5d6;padding:.5rem 1rem}
-.table-wrap{overflow-x:auto}
+.table-wrap{overflow-x:auto;position:relative}
 caption{text-align:left;padding:0 0 .5rem}
 caption span{display:inline-block;position:sticky;left:0;max-width:min(100%,calc(100vw - 2rem))}
 td:first-child{white-space:nowrap}
